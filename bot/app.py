@@ -1,0 +1,235 @@
+"""The one place where Lookout is built and wired.
+
+    Lookout = Database + Gazetteer + KeywordIndex (all chats' watch terms)
+            + Pipeline (fetch -> parse -> normalize -> store -> match -> outbox)
+            + Sender (outbox -> Telegram, paced)
+            + python-telegram-bot Application (chat commands)
+
+`Lookout.start()` opens everything and starts the poll and send loops; `stop()` closes them in
+reverse order. `run_sandbox()` puts the local Bot API server, the web chat and the replay of
+`seeds/` in front of the same Lookout when there is no token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import replace
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.delivery.sender import Sender
+from bot.i18n import LANGUAGES, t
+from bot.matching.gazetteer import Gazetteer
+from bot.matching.item_matcher import ItemMatcher
+from bot.matching.keywords import KeywordIndex
+from bot.models import Source
+from bot.pipeline import Fetcher, Pipeline
+from bot.sources.fetch import Fetcher as HttpFetcher
+from bot.sources.fetch import FetchLimits, make_client
+from bot.store import sources as source_store
+from bot.store.db import Database
+from bot.subscriptions import Subscriptions
+from bot.telegram.handlers import COMMANDS, add_handlers
+
+log = logging.getLogger(__name__)
+
+
+class Lookout:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        token: str,
+        sources: list[Source],
+        bot_api_base: str | None = None,
+        clock: Clock | None = None,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.settings = settings
+        self.token = token
+        self.sources = sources
+        self.bot_api_base = bot_api_base
+        self.clock = clock or SystemClock()
+        self._fetcher = fetcher
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _build_application(self) -> Application:  # type: ignore[type-arg]
+        builder = ApplicationBuilder().token(self.token)
+        if self.bot_api_base:
+            builder = builder.base_url(f"{self.bot_api_base}/bot").base_file_url(
+                f"{self.bot_api_base}/file/bot"
+            )
+        application = builder.build()
+        add_handlers(application)
+        return application
+
+    async def start(self) -> None:
+        self.db = await Database.open(self.settings.database)
+        self.gazetteer = Gazetteer.load()
+        self.watch_terms = KeywordIndex()
+        self.subscriptions = Subscriptions(self.db, self.gazetteer, self.watch_terms, self.clock)
+        terms = await self.subscriptions.load_watch_terms()
+        async with self.db.write() as conn:
+            await source_store.upsert_sources(conn, self.sources)
+        self._client = None
+        fetcher = self._fetcher
+        if fetcher is None:
+            self._client = make_client()
+            fetch = self.settings.fetch
+            fetcher = HttpFetcher(
+                self._client,
+                FetchLimits(
+                    connect_timeout=fetch.connect_timeout,
+                    read_timeout=fetch.read_timeout,
+                    total_timeout=fetch.total_timeout,
+                    max_body_bytes=fetch.max_body_bytes,
+                ),
+            )
+        self.pipeline = Pipeline(
+            self.db,
+            fetcher,
+            ItemMatcher(self.gazetteer, self.watch_terms),
+            self.clock,
+            self.settings.polling,
+            self.subscriptions.region_name,
+        )
+        self.application = self._build_application()
+        self.application.bot_data["subscriptions"] = self.subscriptions
+        await self.application.initialize()
+        await self._register_commands()
+        self.sender = Sender(self.db, self._send, self.clock, self.settings.delivery)
+        await self.sender.recover()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(poll_interval=0, timeout=10)
+        self._tasks = [
+            asyncio.create_task(self._poll_loop(), name="poll"),
+            asyncio.create_task(self.sender.run(self._stop), name="send"),
+        ]
+        log.info(
+            "event=started sources=%d watch_terms=%d database=%s",
+            len(self.sources),
+            terms,
+            self.settings.database,
+        )
+
+    async def _register_commands(self) -> None:
+        bot = self.application.bot
+        for lang in LANGUAGES:
+            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in COMMANDS]
+            await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+
+    async def _send(self, chat_id: int, text: str) -> int:
+        message = await self.application.bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        return message.message_id
+
+    async def poll_once(self) -> int:
+        """Poll every due source once; returns how many alerts were queued."""
+        outcomes = await self.pipeline.poll_due()
+        alerts = sum(o.alerts for o in outcomes)
+        if alerts:
+            self.sender.wakeup.set()
+        return alerts
+
+    async def _poll_loop(self) -> None:
+        tick = self.settings.polling.tick_seconds
+        while not self._stop.is_set():
+            try:
+                await self.poll_once()
+            except Exception:
+                log.exception("event=poll_loop_error")
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=tick)
+            except TimeoutError:
+                pass
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # PTB's updater sends a final getUpdates: stop it while the Bot API still answers.
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        if self._client is not None:
+            await self._client.aclose()
+        await self.db.close()
+        log.info("event=stopped")
+
+
+async def wait_for_signal() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def run_production(settings: Settings, token: str, sources: list[Source]) -> None:
+    lookout = Lookout(settings, token=token, sources=sources)
+    await lookout.start()
+    try:
+        await wait_for_signal()
+    finally:
+        await lookout.stop()
+
+
+async def run_sandbox(settings: Settings) -> None:
+    """No token: the local Bot API, the web chat and the replayed sample sources."""
+    from bot.sandbox.botapi import BotApiSandbox
+    from bot.sandbox.replay import FeedReplay, sources_for
+
+    sandbox = BotApiSandbox(host=settings.sandbox.host, port=settings.sandbox.port)
+    await sandbox.start()
+    replay = FeedReplay(settings.sandbox.seeds_dir, interval=settings.sandbox.replay_interval)
+    await replay.start()
+    sources = [
+        replace(_source_from(entry), interval=settings.sandbox.poll_interval)
+        for entry in sources_for(replay)
+    ]
+    polling = replace(
+        settings.polling,
+        min_interval=min(settings.polling.min_interval, settings.sandbox.poll_interval),
+        tick_seconds=min(settings.polling.tick_seconds, 1.0),
+    )
+    lookout = Lookout(
+        replace(settings, polling=polling),
+        token=sandbox.token,
+        sources=sources,
+        bot_api_base=sandbox.base_url,
+    )
+    await lookout.start()
+    print(f"Lookout sandbox: open {sandbox.base_url}/ and send /start", flush=True)
+    try:
+        await wait_for_signal()
+    finally:
+        await lookout.stop()
+        await replay.stop()
+        await sandbox.stop()
+
+
+def _source_from(entry: dict[str, object]) -> Source:
+    return Source(
+        name=str(entry["name"]),
+        title=str(entry["title"]),
+        url=str(entry["url"]),
+        kind="telegram" if entry.get("kind") == "telegram" else "feed",
+        language=str(entry.get("language", "ru")),
+        interval=int(str(entry.get("interval", 30))),
+        trusted=True,
+    )

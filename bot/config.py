@@ -1,0 +1,187 @@
+"""Settings from config/*.toml and the environment. Nothing here runs at import time.
+
+Only `load_settings` and `load_sources` read files; `token_from_env` reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.errors import ConfigError
+from bot.models import Source
+
+TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class PollingSettings:
+    tick_seconds: float = 5.0
+    min_interval: int = 30
+    max_interval: int = 3600
+    concurrency: int = 16
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 30.0
+    max_body_bytes: int = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverySettings:
+    idle_seconds: float = 1.0
+    global_rate: float = 25.0
+    per_chat_interval: float = 1.0
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    replay_interval: float = 8.0
+    poll_interval: int = 5
+    seeds_dir: Path = Path("seeds")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: Path = Path("var/lookout.sqlite3")
+    sources_file: Path = Path("config/sources.toml")
+    log_level: str = "INFO"
+    operators: tuple[int, ...] = ()
+    polling: PollingSettings = field(default_factory=PollingSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _section(cls: Any, raw: Any, name: str, path: Path) -> Any:
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    known = set(cls.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) in [{name}]: {', '.join(sorted(unknown))}")
+    defaults = cls()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = getattr(defaults, key)
+        if isinstance(default, Path):
+            value = Path(value)
+        elif isinstance(default, bool) or not isinstance(default, (int, float, str, tuple)):
+            pass
+        elif isinstance(default, float) and isinstance(value, int):
+            value = float(value)
+        elif isinstance(default, tuple):
+            value = tuple(value)
+        if not isinstance(value, type(default)) and not (
+            isinstance(default, float) and isinstance(value, (int, float))
+        ):
+            raise ConfigError(
+                f"{path}: [{name}] {key} must be {type(default).__name__}, got {value!r}"
+            )
+        values[key] = value
+    return replace(defaults, **values)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the settings file; a missing section takes its defaults, an unknown key is an error."""
+    raw = _read_toml(path)
+    bot = dict(raw.pop("bot", {}))
+    sections = {
+        "polling": _section(PollingSettings, raw.pop("polling", None), "polling", path),
+        "fetch": _section(FetchSettings, raw.pop("fetch", None), "fetch", path),
+        "delivery": _section(DeliverySettings, raw.pop("delivery", None), "delivery", path),
+        "sandbox": _section(SandboxSettings, raw.pop("sandbox", None), "sandbox", path),
+    }
+    if raw:
+        raise ConfigError(f"{path}: unknown section(s): {', '.join(sorted(raw))}")
+    top = _section(_BotSection, bot, "bot", path)
+    return Settings(
+        database=top.database,
+        sources_file=top.sources_file,
+        log_level=top.log_level.upper(),
+        operators=tuple(int(x) for x in top.operators),
+        **sections,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _BotSection:
+    database: Path = Path("var/lookout.sqlite3")
+    sources_file: Path = Path("config/sources.toml")
+    log_level: str = "INFO"
+    operators: tuple[int, ...] = ()
+
+
+_KINDS = ("feed", "telegram")
+
+
+def parse_sources(raw: dict[str, Any], origin: str = "sources") -> list[Source]:
+    """Turn the `[[source]]` tables of a sources file into Source objects, checking each."""
+    entries = raw.get("source", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{origin}: [[source]] entries expected")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, 1):
+        where = f"{origin}: source #{n}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        for key in ("name", "url"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise ConfigError(f"{where}: '{key}' is required")
+        name = entry["name"].strip()
+        if name in seen:
+            raise ConfigError(f"{where}: duplicate name {name!r}")
+        seen.add(name)
+        url = entry["url"].strip()
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{where} ({name}): url must be http or https, got {url!r}")
+        kind = entry.get("kind", "feed")
+        if kind not in _KINDS:
+            raise ConfigError(f"{where} ({name}): kind must be one of {_KINDS}, got {kind!r}")
+        interval = entry.get("interval", 300)
+        if not isinstance(interval, int) or interval <= 0:
+            raise ConfigError(f"{where} ({name}): interval must be a positive number of seconds")
+        sources.append(
+            Source(
+                name=name,
+                title=str(entry.get("title", name)),
+                url=url,
+                kind=kind,
+                language=str(entry.get("language", "ru")),
+                interval=interval,
+                trusted=bool(entry.get("trusted", True)),
+            )
+        )
+    return sources
+
+
+def load_sources(path: Path) -> list[Source]:
+    return parse_sources(_read_toml(path), str(path))
+
+
+def token_from_env() -> str | None:
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    return token or None

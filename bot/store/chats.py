@@ -1,0 +1,155 @@
+"""Queries about chats, their region subscriptions and watch terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    chat_id: int
+    language: str
+    active: bool
+    regions: tuple[str, ...]
+    watch_terms: tuple[str, ...]
+
+
+async def ensure_chat(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    *,
+    chat_type: str,
+    title: str | None,
+    language: str,
+    now: float,
+) -> None:
+    """Register a chat on first contact; a chat that blocked us and came back is active again."""
+    await conn.execute(
+        """
+        INSERT INTO chats (id, type, title, language, created_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title, active = 1
+        """,
+        (chat_id, chat_type, title, language, now),
+    )
+
+
+async def subscribe(conn: aiosqlite.Connection, chat_id: int, region: str, now: float) -> bool:
+    """Add a region subscription; False when the chat already had it."""
+    cur = await conn.execute(
+        "INSERT INTO region_subscriptions (chat_id, region, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (chat_id, region, now),
+    )
+    return cur.rowcount > 0
+
+
+async def unsubscribe(conn: aiosqlite.Connection, chat_id: int, region: str) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM region_subscriptions WHERE chat_id = ? AND region = ?", (chat_id, region)
+    )
+    return cur.rowcount > 0
+
+
+async def watch(conn: aiosqlite.Connection, chat_id: int, term: str, now: float) -> bool:
+    cur = await conn.execute(
+        "INSERT INTO watch_terms (chat_id, term, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (chat_id, term, now),
+    )
+    return cur.rowcount > 0
+
+
+async def unwatch(conn: aiosqlite.Connection, chat_id: int, term: str) -> bool:
+    cur = await conn.execute(
+        "DELETE FROM watch_terms WHERE chat_id = ? AND term = ?", (chat_id, term)
+    )
+    return cur.rowcount > 0
+
+
+async def term_is_watched(conn: aiosqlite.Connection, term: str) -> bool:
+    async with conn.execute("SELECT 1 FROM watch_terms WHERE term = ? LIMIT 1", (term,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def chat_settings(conn: aiosqlite.Connection, chat_id: int) -> ChatSettings | None:
+    async with conn.execute("SELECT language, active FROM chats WHERE id = ?", (chat_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    async with conn.execute(
+        "SELECT region FROM region_subscriptions WHERE chat_id = ? ORDER BY created_at, region",
+        (chat_id,),
+    ) as cur:
+        regions = tuple(r[0] for r in await cur.fetchall())
+    async with conn.execute(
+        "SELECT term FROM watch_terms WHERE chat_id = ? ORDER BY created_at, term", (chat_id,)
+    ) as cur:
+        terms = tuple(r[0] for r in await cur.fetchall())
+    return ChatSettings(chat_id, row["language"], bool(row["active"]), regions, terms)
+
+
+async def all_watch_terms(conn: aiosqlite.Connection) -> list[str]:
+    async with conn.execute("SELECT DISTINCT term FROM watch_terms") as cur:
+        return [r[0] for r in await cur.fetchall()]
+
+
+async def subscribers(
+    conn: aiosqlite.Connection, regions: Iterable[str], terms: Iterable[str]
+) -> dict[int, tuple[set[str], set[str]]]:
+    """Active chats interested in any of these regions or terms: chat -> (regions, terms)."""
+    wanted: dict[int, tuple[set[str], set[str]]] = {}
+    region_list, term_list = list(set(regions)), list(set(terms))
+    if region_list:
+        marks = ",".join("?" * len(region_list))
+        async with conn.execute(
+            f"SELECT s.chat_id, s.region FROM region_subscriptions s JOIN chats c "
+            f"ON c.id = s.chat_id WHERE c.active = 1 AND s.region IN ({marks})",
+            region_list,
+        ) as cur:
+            for chat_id, region in await cur.fetchall():
+                wanted.setdefault(chat_id, (set(), set()))[0].add(region)
+    if term_list:
+        marks = ",".join("?" * len(term_list))
+        async with conn.execute(
+            f"SELECT w.chat_id, w.term FROM watch_terms w JOIN chats c "
+            f"ON c.id = w.chat_id WHERE c.active = 1 AND w.term IN ({marks})",
+            term_list,
+        ) as cur:
+            for chat_id, term in await cur.fetchall():
+                wanted.setdefault(chat_id, (set(), set()))[1].add(term)
+    return wanted
+
+
+async def chat_language(conn: aiosqlite.Connection, chat_id: int) -> str:
+    async with conn.execute("SELECT language FROM chats WHERE id = ?", (chat_id,)) as cur:
+        row = await cur.fetchone()
+    return str(row[0]) if row else "en"
+
+
+async def deactivate_chat(conn: aiosqlite.Connection, chat_id: int) -> None:
+    await conn.execute("UPDATE chats SET active = 0 WHERE id = ?", (chat_id,))
+
+
+async def migrate_chat(conn: aiosqlite.Connection, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: its settings and owed messages follow it (ON UPDATE CASCADE)."""
+    async with conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)) as cur:
+        exists = await cur.fetchone() is not None
+    if exists:
+        await conn.execute(
+            "UPDATE OR IGNORE region_subscriptions SET chat_id = ? WHERE chat_id = ?",
+            (new_id, old_id),
+        )
+        await conn.execute(
+            "UPDATE OR IGNORE watch_terms SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        )
+        await conn.execute(
+            "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        )
+        await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+    else:
+        await conn.execute(
+            "UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?", (new_id, old_id)
+        )

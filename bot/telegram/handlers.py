@@ -1,0 +1,201 @@
+"""Chat command handlers. Each parses the command, calls one Subscriptions method, replies.
+
+Handlers are idempotent: Telegram may deliver an update again after a crash, and
+subscribing or watching twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot.errors import UserInputError
+from bot.i18n import language_for, t
+from bot.store.chats import ChatSettings
+from bot.subscriptions import MAX_TERM_CHARS, Subscriptions
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "subscribe", "unsubscribe", "watch", "unwatch", "list")
+MAX_CHOICES = 6
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> Subscriptions:
+    service: Subscriptions = context.application.bot_data["subscriptions"]
+    return service
+
+
+async def _chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, str]:
+    """Register the chat on first contact; return its id and UI language."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None
+    service = _service(context)
+    await service.register_chat(
+        chat.id,
+        chat_type=chat.type,
+        title=chat.title or chat.full_name,
+        language=language_for(user.language_code if user else None),
+    )
+    settings = await service.settings(chat.id)
+    return chat.id, settings.language if settings else "en"
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+
+
+def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _, lang = await _chat(update, context)
+    await _reply(update, t(lang, "start"))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _, lang = await _chat(update, context)
+    await _reply(update, t(lang, "help"))
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id, lang = await _chat(update, context)
+    query = _argument(context)
+    if not query:
+        await _reply(update, t(lang, "subscribe_usage"))
+        return
+    service = _service(context)
+    regions = service.resolve_region(query)
+    if not regions:
+        await _reply(update, t(lang, "unknown_region", query=html.escape(query[:100])))
+        return
+    if len(regions) > 1:
+        buttons = [
+            [InlineKeyboardButton(r.name(lang), callback_data=f"sub:{r.code}")]
+            for r in regions[:MAX_CHOICES]
+        ]
+        await _reply(update, t(lang, "choose_region"), InlineKeyboardMarkup(buttons))
+        return
+    await _subscribe_reply(update, service, chat_id, regions[0].code, lang)
+
+
+async def _subscribe_reply(
+    update: Update, service: Subscriptions, chat_id: int, code: str, lang: str
+) -> None:
+    added = await service.subscribe(chat_id, code)
+    name = html.escape(service.region_name(code, lang))
+    await _reply(update, t(lang, "subscribed" if added else "already_subscribed", region=name))
+
+
+async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    chat_id, lang = await _chat(update, context)
+    code = query.data.removeprefix("sub:")
+    service = _service(context)
+    if service.gazetteer.get(code) is None:
+        await query.answer()
+        return
+    added = await service.subscribe(chat_id, code)
+    name = html.escape(service.region_name(code, lang))
+    await query.answer()
+    await query.edit_message_text(
+        t(lang, "subscribed" if added else "already_subscribed", region=name),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id, lang = await _chat(update, context)
+    query = _argument(context)
+    if not query:
+        await _reply(update, t(lang, "unsubscribe_usage"))
+        return
+    service = _service(context)
+    settings = await service.settings(chat_id)
+    followed = set(settings.regions) if settings else set()
+    candidates = service.resolve_region(query)
+    if not candidates:
+        await _reply(update, t(lang, "unknown_region", query=html.escape(query[:100])))
+        return
+    code = next((r.code for r in candidates if r.code in followed), candidates[0].code)
+    removed = await service.unsubscribe(chat_id, code)
+    name = html.escape(service.region_name(code, lang))
+    await _reply(update, t(lang, "unsubscribed" if removed else "not_subscribed", region=name))
+
+
+async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id, lang = await _chat(update, context)
+    raw = _argument(context)
+    if not raw:
+        await _reply(update, t(lang, "watch_usage"))
+        return
+    try:
+        term, added = await _service(context).watch(chat_id, raw)
+    except UserInputError:
+        await _reply(update, t(lang, "term_invalid", max=MAX_TERM_CHARS))
+        return
+    await _reply(
+        update, t(lang, "watching" if added else "already_watching", term=html.escape(term))
+    )
+
+
+async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id, lang = await _chat(update, context)
+    raw = _argument(context)
+    if not raw:
+        await _reply(update, t(lang, "unwatch_usage"))
+        return
+    try:
+        term, removed = await _service(context).unwatch(chat_id, raw)
+    except UserInputError:
+        await _reply(update, t(lang, "term_invalid", max=MAX_TERM_CHARS))
+        return
+    await _reply(
+        update, t(lang, "unwatched" if removed else "not_watching", term=html.escape(term))
+    )
+
+
+def format_list(settings: ChatSettings | None, service: Subscriptions, lang: str) -> str:
+    none = t(lang, "list_none")
+    regions = settings.regions if settings else ()
+    terms = settings.watch_terms if settings else ()
+    region_lines = "\n".join(
+        f"• {html.escape(service.region_name(code, lang))} <code>{code}</code>" for code in regions
+    )
+    term_lines = "\n".join(f"• {html.escape(term)}" for term in terms)
+    return t(lang, "list", regions=region_lines or none, terms=term_lines or none)
+
+
+async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat_id, lang = await _chat(update, context)
+    service = _service(context)
+    await _reply(update, format_list(await service.settings(chat_id), service, lang))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("event=handler_error update=%r", update, exc_info=context.error)
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("subscribe", subscribe))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    application.add_handler(CommandHandler("watch", watch))
+    application.add_handler(CommandHandler("unwatch", unwatch))
+    application.add_handler(CommandHandler("list", list_command))
+    application.add_handler(CallbackQueryHandler(subscribe_button, pattern=r"^sub:"))
+    application.add_error_handler(on_error)

@@ -1,0 +1,123 @@
+"""The SQLite store on a real file: migrations, dedup of items, the outbox's life cycle."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.errors import StoreError
+from bot.models import Item, Source
+from bot.store import chats, items, outbox, sources
+from bot.store.db import SCHEMA_VERSION, Database
+
+
+def item(key: str, title: str = "t") -> Item:
+    return Item(
+        source="s",
+        key=key,
+        link=None,
+        title=title,
+        text="",
+        published=datetime(2024, 5, 10, tzinfo=UTC),
+        language="ru",
+    )
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Database:
+    database = await Database.open(tmp_path / "lookout.sqlite3")
+    async with database.write() as conn:
+        await sources.upsert_sources(conn, [Source(name="s", title="S", url="https://s.example")])
+        for chat_id in (1, 2):
+            await chats.ensure_chat(
+                conn, chat_id, chat_type="private", title=None, language="en", now=0
+            )
+    yield database  # type: ignore[misc]
+    await database.close()
+
+
+async def test_fresh_database_is_migrated_with_wal(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "a.sqlite3")
+    await database.close()
+    conn = sqlite3.connect(tmp_path / "a.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+async def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Lookout"):
+        await Database.open(path)
+
+
+async def test_storage_decides_what_is_new(db: Database) -> None:
+    async with db.write() as conn:
+        first = await items.insert_new_items(conn, [item("a"), item("b")], 0)
+    async with db.write() as conn:
+        second = await items.insert_new_items(conn, [item("b", "edited"), item("c")], 0)
+    assert [i.key for _, i in first] == ["a", "b"]
+    assert [i.key for _, i in second] == ["c"]
+
+
+async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.write() as conn:
+            await items.insert_new_items(conn, [item("x")], 0)
+            raise RuntimeError("crash before commit")
+    assert await items.count_items(db.conn) == 0
+
+
+async def test_outbox_dedups_claims_one_row_per_chat_and_recovers(db: Database) -> None:
+    async with db.write() as conn:
+        assert await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k1", text="a", now=0)
+        assert not await outbox.enqueue(
+            conn, chat_id=1, item_id=None, dedup_key="k1", text="a", now=0
+        )
+        await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k2", text="b", now=0)
+        await outbox.enqueue(conn, chat_id=2, item_id=None, dedup_key="k1", text="c", now=0)
+        claimed = await outbox.claim_due(conn, now=1, limit=10)
+    assert [(r.chat_id, r.text) for r in claimed] == [(1, "a"), (2, "c")]
+    # A crash now: both rows were in flight.
+    async with db.write() as conn:
+        assert await outbox.recover_in_flight(conn) == 2
+        again = await outbox.claim_due(conn, now=1, limit=10)
+    assert all(r.possible_repeat for r in again)
+    assert [r.attempts for r in again] == [2, 2]
+
+
+async def test_a_flood_wait_holds_the_chat_across_new_rows(db: Database) -> None:
+    async with db.write() as conn:
+        await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k1", text="a", now=0)
+        await outbox.delay_chat(conn, 1, 100)
+        await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k2", text="b", now=0)
+        assert await outbox.claim_due(conn, now=50, limit=10) == []
+        assert await outbox.next_due_at(conn) == 100
+        assert len(await outbox.claim_due(conn, now=100, limit=10)) == 1
+
+
+async def test_deactivated_chat_gets_nothing(db: Database) -> None:
+    async with db.write() as conn:
+        await outbox.enqueue(conn, chat_id=2, item_id=None, dedup_key="k", text="a", now=0)
+        await chats.deactivate_chat(conn, 2)
+        assert await outbox.claim_due(conn, now=1, limit=10) == []
+
+
+async def test_migrated_chat_keeps_subscriptions_and_rows(db: Database) -> None:
+    async with db.write() as conn:
+        await chats.subscribe(conn, 2, "RU-BEL", 0)
+        await chats.watch(conn, 2, "дрон", 0)
+        await outbox.enqueue(conn, chat_id=2, item_id=None, dedup_key="k", text="a", now=0)
+        await chats.migrate_chat(conn, 2, -100200)
+    settings = await chats.chat_settings(db.conn, -100200)
+    assert settings is not None
+    assert settings.regions == ("RU-BEL",) and settings.watch_terms == ("дрон",)
+    async with db.write() as conn:
+        rows = await outbox.claim_due(conn, now=1, limit=10)
+    assert [r.chat_id for r in rows] == [-100200]
