@@ -13,11 +13,12 @@ reverse order. `run_sandbox()` puts the local Bot API server, the web chat and t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from dataclasses import replace
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder
 
@@ -58,6 +59,7 @@ class Lookout:
         self.clock = clock or SystemClock()
         self._fetcher = fetcher
         self._stop = asyncio.Event()
+        self.stopped = False
         self._tasks: list[asyncio.Task[None]] = []
 
     def _build_application(self) -> Application:  # type: ignore[type-arg]
@@ -127,7 +129,7 @@ class Lookout:
             await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
 
     async def _send(self, chat_id: int, text: str) -> int:
-        message = await self.application.bot.send_message(
+        message: Message = await self.application.bot.send_message(
             chat_id,
             text,
             parse_mode=ParseMode.HTML,
@@ -135,9 +137,12 @@ class Lookout:
         )
         return message.message_id
 
-    async def poll_once(self) -> int:
-        """Poll every due source once; returns how many alerts were queued."""
-        outcomes = await self.pipeline.poll_due()
+    async def poll_once(self, *, every_source: bool = False) -> int:
+        """Poll the due sources (or every source) once; returns how many alerts were queued."""
+        if every_source:
+            outcomes = await self.pipeline.poll_all()
+        else:
+            outcomes = await self.pipeline.poll_due()
         alerts = sum(o.alerts for o in outcomes)
         if alerts:
             self.sender.wakeup.set()
@@ -150,12 +155,11 @@ class Lookout:
                 await self.poll_once()
             except Exception:
                 log.exception("event=poll_loop_error")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=tick)
-            except TimeoutError:
-                pass
 
     async def stop(self) -> None:
+        self.stopped = True
         self._stop.set()
         for task in self._tasks:
             task.cancel()
@@ -181,11 +185,16 @@ async def wait_for_signal() -> None:
 
 
 async def run_production(settings: Settings, token: str, sources: list[Source]) -> None:
+    from bot.health import HealthServer
+
     lookout = Lookout(settings, token=token, sources=sources)
     await lookout.start()
+    health = HealthServer(lookout.db, settings.sandbox.host, settings.sandbox.port)
+    await health.start()
     try:
         await wait_for_signal()
     finally:
+        await health.stop()
         await lookout.stop()
 
 

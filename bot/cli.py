@@ -16,7 +16,14 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import TOKEN_VARIABLE, Settings, load_settings, load_sources, token_from_env
+from bot.config import (
+    TOKEN_VARIABLE,
+    Settings,
+    apply_environment,
+    load_settings,
+    load_sources,
+    token_from_env,
+)
 from bot.errors import ConfigError, FeedError, LookoutError
 
 DEFAULT_SETTINGS = Path("config/settings.toml")
@@ -32,7 +39,7 @@ def _configure_logging(level: str) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(Path(args.config))
+    return apply_environment(load_settings(Path(args.config)))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -182,6 +182,25 @@ def load_sources(path: Path) -> list[Source]:
     return parse_sources(_read_toml(path), str(path))
 
 
+ENVIRONMENT_OVERRIDES = ("LOOKOUT_DATABASE", "LOOKOUT_SANDBOX_HOST", "LOOKOUT_SANDBOX_PORT")
+
+
+def apply_environment(settings: Settings, environ: dict[str, str] | None = None) -> Settings:
+    """Deployment overrides from the environment (the container sets the first two)."""
+    env = dict(os.environ if environ is None else environ)
+    if env.get("LOOKOUT_DATABASE"):
+        settings = replace(settings, database=Path(env["LOOKOUT_DATABASE"]))
+    sandbox = settings.sandbox
+    if env.get("LOOKOUT_SANDBOX_HOST"):
+        sandbox = replace(sandbox, host=env["LOOKOUT_SANDBOX_HOST"])
+    if env.get("LOOKOUT_SANDBOX_PORT"):
+        try:
+            sandbox = replace(sandbox, port=int(env["LOOKOUT_SANDBOX_PORT"]))
+        except ValueError as exc:
+            raise ConfigError("LOOKOUT_SANDBOX_PORT must be a port number") from exc
+    return replace(settings, sandbox=sandbox)
+
+
 def token_from_env() -> str | None:
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     return token or None

@@ -12,6 +12,7 @@ A failing source yields an outcome with its error and the run goes on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -194,9 +195,7 @@ class Pipeline:
             for alert in alerts_for(item_id, item, mentions, interested, source.title):
                 lang = await chats.chat_language(conn, alert.chat_id)
                 text = render_alert(
-                    alert,
-                    lang=lang,
-                    region_name=lambda code, lang=lang: self.region_name(code, lang),
+                    alert, lang=lang, region_name=functools.partial(self._region_name, lang=lang)
                 )
                 if await outbox.enqueue(
                     conn,
@@ -208,6 +207,9 @@ class Pipeline:
                 ):
                     count += 1
         return matched, count
+
+    def _region_name(self, code: str, lang: str) -> str:
+        return self.region_name(code, lang)
 
     def _next(self, source: Source, now: float, failures: int) -> float:
         return next_check_at(source, now, failures, self.polling)

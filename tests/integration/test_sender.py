@@ -107,7 +107,7 @@ async def test_timeout_is_retried_and_marked_as_possible_repeat(db: Database) ->
     await drain(sender)
     fixed.advance(10)
     await drain(sender)
-    first = [text for chat, text in telegram.sent if chat == 1][0]
+    first = next(text for chat, text in telegram.sent if chat == 1)
     assert first.startswith("1/0") and "possible repeat" in first
 
 
