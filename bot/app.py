@@ -207,10 +207,7 @@ async def run_sandbox(settings: Settings) -> None:
     await sandbox.start()
     replay = FeedReplay(settings.sandbox.seeds_dir, interval=settings.sandbox.replay_interval)
     await replay.start()
-    sources = [
-        replace(_source_from(entry), interval=settings.sandbox.poll_interval)
-        for entry in sources_for(replay)
-    ]
+    sources = sources_for(replay, interval=settings.sandbox.poll_interval)
     polling = replace(
         settings.polling,
         min_interval=min(settings.polling.min_interval, settings.sandbox.poll_interval),
@@ -230,15 +227,3 @@ async def run_sandbox(settings: Settings) -> None:
         await lookout.stop()
         await replay.stop()
         await sandbox.stop()
-
-
-def _source_from(entry: dict[str, object]) -> Source:
-    return Source(
-        name=str(entry["name"]),
-        title=str(entry["title"]),
-        url=str(entry["url"]),
-        kind="telegram" if entry.get("kind") == "telegram" else "feed",
-        language=str(entry.get("language", "ru")),
-        interval=int(str(entry.get("interval", 30))),
-        trusted=True,
-    )

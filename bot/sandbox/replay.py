@@ -34,6 +34,8 @@ from typing import Literal
 from aiohttp import web
 from lxml import etree, html
 
+from bot.models import Source
+
 __all__ = ["FeedReplay", "ReplayFeed", "main", "sources_for"]
 
 logger = logging.getLogger(__name__)
@@ -252,18 +254,18 @@ class FeedReplay:
         return web.Response(body=rendered.body, headers=headers)
 
 
-def sources_for(replay: FeedReplay, *, interval: int = 30) -> list[dict[str, str | int | bool]]:
-    """Source settings (as for ``bot.models.Source(**d)``) for every feed the replay serves."""
+def sources_for(replay: FeedReplay, *, interval: int = 30) -> list[Source]:
+    """A trusted Source for every feed the replay serves."""
     return [
-        {
-            "name": feed.name,
-            "title": feed.title,
-            "url": replay.url_for(feed.name),
-            "kind": feed.kind,
-            "language": feed.language,
-            "interval": interval,
-            "trusted": True,
-        }
+        Source(
+            name=feed.name,
+            title=feed.title,
+            url=replay.url_for(feed.name),
+            kind=feed.kind,
+            language=feed.language,
+            interval=interval,
+            trusted=True,
+        )
         for feed in replay.feeds()
     ]
 
