@@ -33,7 +33,7 @@ def _fingerprint() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
         sys.exit("Lookout needs Python 3.11 or newer")
     if not PYTHON.exists():
         print("dev.py: creating .venv", flush=True)

@@ -40,6 +40,8 @@ from bot.telegram.handlers import COMMANDS, add_handlers
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE_SECONDS = 10.0
+
 
 class Lookout:
     def __init__(
@@ -161,9 +163,12 @@ class Lookout:
     async def stop(self) -> None:
         self.stopped = True
         self._stop.set()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # Let a send in flight finish and be recorded, so a clean stop causes no repeat.
+        if self._tasks:
+            _, late = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         # PTB's updater sends a final getUpdates: stop it while the Bot API still answers.
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()

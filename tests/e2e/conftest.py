@@ -21,7 +21,9 @@ RSS_HEAD = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def rss_item(guid: str, title: str, text: str, date: str = "Fri, 10 May 2024 06:00:00 +0300") -> str:
+def rss_item(
+    guid: str, title: str, text: str, date: str = "Fri, 10 May 2024 06:00:00 +0300"
+) -> str:
     return (
         f"<item><guid>{guid}</guid><title>{title}</title>"
         f"<link>https://belgorod-today.example/news/{guid}</link>"

@@ -1,0 +1,136 @@
+"""The gazetteer: Russian and Ukrainian regions (ISO 3166-2), their names and towns.
+
+Loaded from `bot/data/gazetteer.json` (built by `bot/data/build_gazetteer.py`); loading
+reads one file and builds one automaton, no morphology at run time. `resolve` turns what a
+user types after /subscribe into regions; `find` reports region mentions in an item (the
+rules live in `bot.matching.regions`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.matching.regions import Pattern, RegionMatcher
+from bot.matching.text import normalize_phrase
+from bot.models import Mention
+
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
+_KIND_RANK = {"region": 0, "adj": 0, "town": 1, "district": 2}
+_TYPE_WORDS = frozenset(
+    "область обл обл. край республика республіка регион регіон округ автономный автономна "
+    "oblast region province krai kray territory republic".split()
+)
+_FUZZY_CUTOFF = 0.75
+_MAX_CHOICES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A first-level subdivision of Russia or Ukraine."""
+
+    code: str  # ISO 3166-2, e.g. "RU-BEL", "UA-63"
+    name_en: str
+    name_ru: str
+    name_uk: str
+
+    def name(self, lang: str) -> str:
+        """The name in "en", "ru" or "uk"; English for any other language."""
+        return {"ru": self.name_ru, "uk": self.name_uk}.get(lang, self.name_en)
+
+
+class Gazetteer:
+    """Regions by code, every known form of their names, and a mention finder."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._regions = {
+            r["code"]: Region(r["code"], r["name_en"], r["name_ru"], r["name_uk"])
+            for r in document["regions"]
+        }
+        patterns: dict[str, Pattern] = {}
+        adjectives: set[str] = set()
+        self._forms: dict[str, list[tuple[int, str]]] = {}
+        self._names: dict[str, list[tuple[int, str]]] = {}
+        for entry in document["entries"]:
+            code, kind = entry["code"], entry["kind"]
+            rank = _KIND_RANK.get(kind, 3)
+            flags = set(entry["flags"])
+            lemma = normalize_phrase(entry["names"][0])
+            if kind == "adj":
+                adjectives.update(entry["forms"])
+            for form in entry["forms"]:
+                if form not in patterns:
+                    patterns[form] = Pattern(
+                        code, kind, "capital" in flags, "homonym" in flags, form == lemma
+                    )
+                self._forms.setdefault(form, []).append((rank, code))
+            for name in entry["names"]:
+                self._names.setdefault(normalize_phrase(name), []).append((rank, code))
+        for region in self._regions.values():
+            for name in (region.name_en, region.name_ru, region.name_uk, region.code):
+                self._names.setdefault(normalize_phrase(name), []).append((0, region.code))
+        self._matcher = RegionMatcher(patterns, adjectives)
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """The gazetteer shipped in `bot/data`, read once per process."""
+        return _load_shipped()
+
+    def get(self, code: str) -> Region | None:
+        return self._regions.get(code.strip().upper())
+
+    def regions(self) -> list[Region]:
+        return sorted(self._regions.values(), key=lambda r: r.code)
+
+    def find(self, title: str, text: str) -> list[Mention]:
+        """Region mentions in an item, title first, in text order."""
+        return self._matcher.find(title, text)
+
+    def resolve(self, query: str) -> list[Region]:
+        """Regions a user most likely means by `query`, best first; [] when nothing is close.
+
+        Tries, in turn: an ISO code, any known form of a name ("Белгородской", "Bilhorod",
+        a town), the query without words like "область"/"region", then close spellings.
+        """
+        text = normalize_phrase(query)
+        if not text:
+            return []
+        region = self.get(text)
+        if region is not None:
+            return [region]
+        for key in (text, _strip_type_words(text)):
+            hits = self._forms.get(key) or self._names.get(key)
+            if hits:
+                return self._ranked(hits)
+        return self._fuzzy(_strip_type_words(text) or text)
+
+    def _ranked(self, hits: list[tuple[int, str]]) -> list[Region]:
+        codes: list[str] = []
+        for _, code in hits:  # in table order: cities before the oblast that shares a name
+            if code not in codes:
+                codes.append(code)
+        return [self._regions[c] for c in codes[:_MAX_CHOICES] if c in self._regions]
+
+    def _fuzzy(self, text: str) -> list[Region]:
+        keys = difflib.get_close_matches(text, self._names.keys(), n=10, cutoff=_FUZZY_CUTOFF)
+        if not keys:
+            keys = difflib.get_close_matches(text, self._forms.keys(), n=10, cutoff=0.8)
+        codes: list[str] = []
+        for key in keys:
+            for _, code in sorted(self._names.get(key) or self._forms[key]):
+                if code not in codes:
+                    codes.append(code)
+        return [self._regions[c] for c in codes[:_MAX_CHOICES] if c in self._regions]
+
+
+def _strip_type_words(text: str) -> str:
+    return " ".join(w for w in text.replace(",", " ").split() if w not in _TYPE_WORDS)
+
+
+@functools.lru_cache(maxsize=1)
+def _load_shipped() -> Gazetteer:
+    return Gazetteer(json.loads(DATA_FILE.read_text(encoding="utf-8")))

@@ -1,0 +1,266 @@
+"""Find region mentions in an item's title and text.
+
+The rules, from the labelling spec (`tests/data/corpus/README.md`):
+
+1. Every form of every gazetteer entry is searched at once (Aho-Corasick over normalized
+   text). A match must be a whole word, and a hyphenated compound is one word, so
+   "Білгород" never matches inside "Білгород-Дністровський". Overlapping matches: the
+   leftmost longest wins ("Kyiv region" is Kyiv Oblast, not the city).
+2. A region adjective ("Белгородской", "Харківська") counts only before a region noun
+   (область, край, ОВА, губернатор, ...; "Воронежской и Белгородской областями") or as an
+   ellipsis ("в Курской — сёла"). So "Курском вокзале", "Курской битвы", "Депутат
+   Смоленский" do not count. A district adjective counts before район/округ/громада.
+3. A capital ("Москва", "Kyiv") used as a government does not count: in Russian/Ukrainian
+   its bare nominative ("Киев заявил"), after "с"/"з" + instrumental, or after a word like
+   "обвинил", "стороны"; in English before "said"/"says"/"has"... or after "accused",
+   "with".
+4. Not counted either: a dateline at the start of the text ("MOSCOW –", "КИЕВ, 3 мая –");
+   a homonym of a common word written in lowercase ("орёл" the bird, "сума"); a name in
+   quotes («Москва» the cruiser, «Ростов» the club); a name next to a ship, club, street,
+   battle or river word ("submarine Kursk", "Dynamo Kyiv", "Battle of Kursk", "Dnipro
+   River", "берега Дніпра").
+
+Pure functions over strings; the automaton is built once by `RegionMatcher`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.matching.text import (
+    Normalized,
+    gap_after,
+    is_whole_word,
+    normalize,
+    words_after,
+    words_before,
+)
+from bot.models import Field, Mention
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """What one normalized form stands for."""
+
+    code: str
+    kind: str  # "region", "town", "adj" or "district"
+    capital: bool = False
+    homonym: bool = False
+    nominative: bool = False  # the form is the name's dictionary form
+
+
+_REGION_NOUN_STEMS = (
+    "област", "обласн", "областн", "республик", "республік", "регион", "регіон",
+    "губернатор", "губерни", "губерні", "оперштаб", "обладміністрац", "облдержадміністрац",
+)  # fmt: skip
+_REGION_NOUN_WORDS = frozenset(
+    "край края краю краем крае краї краєм округ округа округе округу округом окрузі ова ода "
+    "обл аэс аес власти властей влада влади владі".split()
+)
+_DISTRICT_STEMS = ("район", "округ", "громад", "district", "raion", "hromad")
+_LINK_WORDS = frozenset("и і та й а также and".split())
+_LINK_STEMS = ("автономн", "военн", "військов")
+_LOC_PREPS = frozenset(
+    "в во у на к ко над под під до по из із от від около возле біля поблизу вблизи через "
+    "in into to on over near around across from of outside inside at".split()
+)
+_CASE_PREPS = frozenset("в во на о об у по к ко от из до від".split())
+_VERB_ENDINGS = ("л", "ла", "ли", "ло", "ть", "ся", "сь", "ют", "ят", "ет", "ит", "ут", "ать")
+_WITH_PREPS = frozenset("с со з із зі".split())
+_METONYM_STEMS = (
+    "обвин", "звинуват", "звинувач", "сторон", "позици", "позиці", "требован", "вимог",
+    "ответ", "відповід", "заявлен", "переговор", "отношен", "відносин", "предложен",
+    "пропозиці", "ультиматум", "официальн", "офіційн", "между", "між", "призва", "закликав",
+    "закликал", "упрекн", "критик", "осуди", "засуди", "поддержк", "підтримк", "союзник",
+    "партнер", "давлен", "тиск",
+)  # fmt: skip
+_EN_METONYM_PREV = frozenset(
+    "accused accuses accusing accuse blamed blames blaming urged urges urging with between "
+    "official against pressed pressure told warned warns persuade".split()
+)
+_EN_SPEECH_VERBS = frozenset(
+    "said says say saying denied denies deny accused accuses accuse blamed blames has have "
+    "had is was will would could should may might must did does remains remained began "
+    "begins wants wanted insists insisted claims claimed rejected rejects warned warns "
+    "announced announces demanded demands responded responds agreed agrees refused refuses "
+    "hopes expects believes sees views seeks sought considers plans intends called calls "
+    "stated states argued argues confirmed confirms welcomed welcomes condemned condemns "
+    "dismissed dismisses vowed vows threatened threatens offered offers".split()
+)
+_PREV_BLOCK_STEMS = (
+    "крейсер", "корабл", "подлодк", "фрегат", "субмарин", "судн", "танкер", "submarine",
+    "ship", "cruiser", "vessel", "frigate", "corvette", "tanker", "улиц", "вулиц", "проспект",
+    "площад", "переул", "провул", "street", "avenue", "берег", "берез", "river", "річк",
+    "рек", "лівобереж", "правобереж",
+)  # fmt: skip
+_PREV_BLOCK_WORDS = frozenset(
+    "ул вул пр шахтер шахтар динамо зоря заря металлист металіст dynamo shakhtar zorya "
+    "fc фк".split()
+)
+_NEXT_BLOCK_WORDS = frozenset(
+    "submarine ship cruiser river reservoir sea bulge battle водохранилище водохранилища "
+    "водосховище водосховища".split()
+)
+_OPEN_QUOTES = frozenset("«\"“„'‘")
+_CLOSE_QUOTES = frozenset("»\"”'’“")
+_DASHES = ("-", "–", "—")
+
+
+class RegionMatcher:
+    """All gazetteer forms in one automaton, and the context rules above."""
+
+    def __init__(self, patterns: dict[str, Pattern], adjectives: Iterable[str] = ()) -> None:
+        """`adjectives`: every region-adjective form, also those a town's form shadows."""
+        self._automaton = ahocorasick.Automaton()
+        for form, pattern in patterns.items():
+            self._automaton.add_word(form, (len(form), pattern))
+        self._adjectives = frozenset(adjectives) | {
+            f for f, p in patterns.items() if p.kind == "adj"
+        }
+        if patterns:
+            self._automaton.make_automaton()
+        self._empty = not patterns
+
+    def find(self, title: str, text: str) -> list[Mention]:
+        fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
+        return [m for field, value in fields for m in self._find_in(field, value)]
+
+    def _find_in(self, field: Field, original: str) -> list[Mention]:
+        if self._empty or not original:
+            return []
+        norm = normalize(original)
+        mentions: list[Mention] = []
+        for start, end, pattern in _leftmost_longest(self._candidates(norm.text)):
+            if self._counts(norm, original, field, start, end, pattern):
+                o_start, o_end = norm.span(start, end)
+                mentions.append(
+                    Mention("region", pattern.code, original[o_start:o_end], field, o_start, o_end)
+                )
+        return mentions
+
+    def _candidates(self, text: str) -> Iterable[tuple[int, int, Pattern]]:
+        for last, (length, pattern) in self._automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if is_whole_word(text, start, end, join_hyphens=True):
+                yield start, end, pattern
+
+    def _counts(
+        self, norm: Normalized, original: str, field: Field, start: int, end: int, p: Pattern
+    ) -> bool:
+        text = norm.text
+        o_start, o_end = norm.span(start, end)
+        surface = original[o_start:o_end]
+        if p.homonym and not surface[:1].isupper():
+            return False
+        if field == "text" and _is_dateline(text, start, end, surface):
+            return False
+        if _quoted(original, o_start, o_end) or _blocked_by_neighbours(text, start, end):
+            return False
+        if p.kind == "adj":
+            return self._adjective_counts(text, end)
+        if p.kind == "district":
+            return any(w.startswith(_DISTRICT_STEMS) for w in words_after(text, end, 1))
+        if (
+            p.kind == "town"
+            and text[start:end] in self._adjectives
+            and _reads_as_adjective(text, original, start, end, norm)
+        ):
+            # "на Курском вокзале" is the adjective; "под Курском", "у Луганську
+            # пролунали вибухи", "в окупованому Луганську" are the town
+            return self._adjective_counts(text, end)
+        if p.capital:
+            return _capital_counts(text, start, end, p)
+        return True
+
+    def _adjective_counts(self, text: str, end: int) -> bool:
+        gap = gap_after(text, end).strip()
+        if gap.startswith(("—", "–")):
+            return True
+        for word in words_after(text, end, 4):
+            if word in _REGION_NOUN_WORDS or word.startswith(_REGION_NOUN_STEMS):
+                return True
+            if not (
+                word in _LINK_WORDS or word in self._adjectives or word.startswith(_LINK_STEMS)
+            ):
+                return False
+        return False
+
+
+def _reads_as_adjective(text: str, original: str, start: int, end: int, norm: Normalized) -> bool:
+    """A form that is both a town and an adjective ("Курском") reads as the adjective
+    after a preposition and before a lowercase word that is not a verb."""
+    before = words_before(text, start, 1)
+    if not before or before[0] not in _CASE_PREPS:
+        return False
+    after = words_after(text, end, 1)
+    if not after:
+        return False
+    next_start = text.find(after[0], end)
+    first = original[norm.origin[next_start]] if next_start >= 0 else ""
+    return first.islower() and not after[0].endswith(_VERB_ENDINGS)
+
+
+def _leftmost_longest(
+    candidates: Iterable[tuple[int, int, Pattern]],
+) -> list[tuple[int, int, Pattern]]:
+    chosen: list[tuple[int, int, Pattern]] = []
+    last_end = -1
+    for start, end, pattern in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):
+        if start >= last_end:
+            chosen.append((start, end, pattern))
+            last_end = end
+    return chosen
+
+
+def _is_dateline(text: str, start: int, end: int, surface: str) -> bool:
+    if text[:start].strip():
+        return False
+    gap = gap_after(text, end).lstrip()
+    if gap.startswith(_DASHES):
+        return True
+    return (
+        surface.isupper()
+        and gap.startswith(",")
+        and any(d in text[end : end + 40] for d in _DASHES)
+    )
+
+
+def _quoted(original: str, start: int, end: int) -> bool:
+    before = original[start - 1] if start > 0 else ""
+    after = original[end] if end < len(original) else ""
+    return before in _OPEN_QUOTES and after in _CLOSE_QUOTES
+
+
+def _blocked_by_neighbours(text: str, start: int, end: int) -> bool:
+    before = words_before(text, start, 2)
+    if before and (before[0] in _PREV_BLOCK_WORDS or before[0].startswith(_PREV_BLOCK_STEMS)):
+        return True
+    if before[:2] == ["of", "battle"] or (before[:1] in (["под"], ["за"]) and _battle(before)):
+        return True
+    after = words_after(text, end, 1)
+    return bool(after) and after[0] in _NEXT_BLOCK_WORDS
+
+
+def _battle(before: list[str]) -> bool:
+    return len(before) > 1 and before[1].startswith(("битв", "сражен", "бій", "бою"))
+
+
+def _capital_counts(text: str, start: int, end: int, p: Pattern) -> bool:
+    form = text[start:end]
+    before = words_before(text, start, 1)
+    prev = before[0] if before else ""
+    if form.isascii():
+        if prev in _EN_METONYM_PREV:
+            return False
+        after = words_after(text, end, 1)
+        return not (after and after[0] in _EN_SPEECH_VERBS)
+    if prev in _WITH_PREPS and form.endswith(("ом", "ою", "ой", "ю")):
+        return False
+    if prev in _LOC_PREPS:
+        return True
+    if prev.startswith(_METONYM_STEMS):
+        return False
+    return not p.nominative

@@ -1,0 +1,154 @@
+"""Text normalization and word boundaries shared by region and watch-term matching.
+
+`normalize` lowercases, folds ё→е, unifies apostrophes and hyphens, drops soft hyphens,
+zero-width characters and stress marks, and collapses runs of whitespace to one space. It
+returns an index map so that a match in the normalized text can be reported at its offsets
+in the original text. Pure functions; nothing here touches I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u0301\u0300")
+_APOSTROPHES = frozenset("'\u2019\u02bc`\u2032\u2018\u02b9")
+_HYPHENS = frozenset("\u2010\u2011")
+_FOLD = {"ё": "е", "ѐ": "е"}
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalized text and, for each of its characters, the offset in the original."""
+
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the normalized slice [start, end)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch in _HYPHENS:
+        return "-"
+    low = ch.lower()
+    if len(low) != 1:
+        return ch
+    return _FOLD.get(low, low)
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize `text` for matching, keeping a map back to the original offsets."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            out.append(" ")
+            origin.append(i)
+            continue
+        out.append(_fold_char(ch))
+        origin.append(i)
+    origin.append(len(text))
+    return Normalized("".join(out), tuple(origin))
+
+
+def normalize_phrase(text: str) -> str:
+    """Normalize a name or term the way item text is normalized, trimmed."""
+    return normalize(text).text.strip()
+
+
+def is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def is_word_char(text: str, i: int) -> bool:
+    """True when text[i] belongs to a word; a Ukrainian apostrophe between letters does."""
+    if i < 0 or i >= len(text):
+        return False
+    ch = text[i]
+    if ch.isalnum():
+        return True
+    if ch == "'":
+        return 0 < i < len(text) - 1 and is_cyrillic(text[i - 1]) and is_cyrillic(text[i + 1])
+    return False
+
+
+def is_whole_word(text: str, start: int, end: int, *, join_hyphens: bool = False) -> bool:
+    """True when text[start:end] is not part of a longer word.
+
+    With `join_hyphens`, a hyphenated compound counts as one word, so "Білгород" does not
+    match inside "Білгород-Дністровський".
+    """
+    if is_word_char(text, start - 1) or is_word_char(text, end):
+        return False
+    if join_hyphens:
+        if start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum():
+            return False
+        if end + 1 < len(text) and text[end] == "-" and text[end + 1].isalnum():
+            return False
+    return True
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the words of a (normalized) text, hyphenated compounds kept whole."""
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not is_word_char(text, i):
+            i += 1
+            continue
+        j = i
+        while j < n and (
+            is_word_char(text, j)
+            or (text[j] == "-" and j + 1 < n and text[j + 1].isalnum() and j > i)
+        ):
+            j += 1
+        spans.append((i, j))
+        i = j
+    return spans
+
+
+def words_before(text: str, start: int, count: int) -> list[str]:
+    """Up to `count` words that end before `start`, nearest first."""
+    found: list[str] = []
+    i = start - 1
+    while i >= 0 and len(found) < count:
+        while i >= 0 and not is_word_char(text, i):
+            i -= 1
+        end = i + 1
+        while i >= 0 and (is_word_char(text, i) or (text[i] == "-" and i > 0)):
+            i -= 1
+        word = text[i + 1 : end].strip("-")
+        if word:
+            found.append(word)
+    return found
+
+
+def words_after(text: str, end: int, count: int) -> list[str]:
+    """Up to `count` words that start at or after `end`, nearest first."""
+    found: list[str] = []
+    i, n = end, len(text)
+    while i < n and len(found) < count:
+        while i < n and not is_word_char(text, i):
+            i += 1
+        start = i
+        while i < n and (is_word_char(text, i) or (text[i] == "-" and i + 1 < n)):
+            i += 1
+        word = text[start:i].strip("-")
+        if word:
+            found.append(word)
+    return found
+
+
+def gap_after(text: str, end: int) -> str:
+    """The non-word characters between `end` and the next word, e.g. " — " or ", "."""
+    i = end
+    while i < len(text) and not is_word_char(text, i):
+        i += 1
+    return text[end:i]

@@ -1,0 +1,269 @@
+"""Fetching a source's document over HTTP(S), politely and within hard limits.
+
+    GET url (If-None-Match / If-Modified-Since, Accept-Encoding: gzip, deflate)
+      -> 301/302/303/307/308: follow Location ourselves, at most ``max_redirects`` hops, http(s)
+      -> 304: FetchResult(status=304), no body
+      -> 2xx: body read raw and inflated here, chunk by chunk, never past ``max_body_bytes``
+      -> anything else: FetchResult(status=<code>, error="HTTP 404 Not Found")
+
+The whole exchange, redirects included, runs under one ``total_timeout`` deadline. Failures of
+the network, the server or the limits never raise: they come back as a FetchResult whose
+``error`` says what went wrong in words an operator understands, with ``status`` 0 when no
+response arrived. A result with ``error`` set is a failure whatever its status. Only bugs raise.
+
+Decompression is ours, not httpx's, because httpx inflates a whole network chunk at once (a
+64 KiB gzip chunk of zeros becomes 64 MiB before anyone can count it).
+
+Parses nothing, stores nothing. The SSRF guard for untrusted sources is not applied here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from bot.errors import FetchError
+from bot.models import FetchResult, Source
+
+__all__ = ["DEFAULT_USER_AGENT", "FetchLimits", "Fetcher", "make_client"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = "Lookout/0.1 (+https://github.com/lookout-bot)"
+_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
+)
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """How long and how much one fetch may take. Seconds and bytes."""
+
+    connect_timeout: float = 5
+    read_timeout: float = 15
+    total_timeout: float = 30
+    max_body_bytes: int = 5_000_000
+    max_redirects: int = 5
+
+
+def make_client() -> httpx.AsyncClient:
+    """The shared HTTP client: pooled connections, no automatic redirects or decompression."""
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=32, max_keepalive_connections=16, keepalive_expiry=30),
+        timeout=httpx.Timeout(15.0, connect=5.0),
+    )
+
+
+class _Failed(FetchError):
+    """A fetch that ended with an error result; carries the HTTP status seen, if any."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Fetcher:
+    """Fetches sources with one shared ``httpx.AsyncClient``; see the module docstring."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        limits: FetchLimits = FetchLimits(),  # frozen, so sharing the default is safe
+        user_agent: str = DEFAULT_USER_AGENT,
+    ) -> None:
+        self._client = client
+        self._limits = limits
+        self._user_agent = user_agent
+        self._timeout = httpx.Timeout(
+            connect=limits.connect_timeout,
+            read=limits.read_timeout,
+            write=limits.read_timeout,
+            pool=limits.connect_timeout,
+        )
+
+    async def fetch(
+        self, source: Source, *, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        """The source's document, or why it could not be had. Never raises for I/O problems."""
+        try:
+            async with asyncio.timeout(self._limits.total_timeout):
+                result = await self._follow(source, etag, last_modified)
+        except TimeoutError:
+            result = self._failure(source, f"timed out after {self._limits.total_timeout:g}s")
+        except _Failed as exc:
+            result = self._failure(source, str(exc), exc.status)
+        except httpx.TimeoutException as exc:
+            result = self._failure(source, _describe_timeout(exc, self._limits))
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            result = self._failure(source, f"{_describe_transport(exc)}: {exc}".rstrip(": "))
+        logger.debug(
+            "event=fetch source=%s status=%d bytes=%d error=%s",
+            source.name,
+            result.status,
+            len(result.body),
+            result.error,
+        )
+        return result
+
+    async def _follow(
+        self, source: Source, etag: str | None, last_modified: str | None
+    ) -> FetchResult:
+        headers = {
+            "User-Agent": self._user_agent,
+            "Accept": _ACCEPT,
+            "Accept-Encoding": "gzip, deflate",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        url = httpx.URL(source.url)
+        for _hop in range(self._limits.max_redirects + 1):
+            if url.scheme not in ("http", "https"):
+                raise _Failed(f"unsupported URL scheme {url.scheme!r} in {url}")
+            request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
+            response = await self._client.send(request, stream=True)
+            try:
+                if response.status_code in _REDIRECTS:
+                    url = _redirect_target(response)
+                    continue
+                return await self._result(source, response, etag, last_modified)
+            finally:
+                await response.aclose()
+        raise _Failed(f"too many redirects (more than {self._limits.max_redirects})")
+
+    async def _result(
+        self,
+        source: Source,
+        response: httpx.Response,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> FetchResult:
+        status = response.status_code
+        new_etag = response.headers.get("etag") or None
+        new_last_modified = response.headers.get("last-modified") or None
+        if status == 304:
+            return FetchResult(
+                source=source.name,
+                status=304,
+                etag=new_etag or etag,
+                last_modified=new_last_modified or last_modified,
+            )
+        if not 200 <= status < 300:
+            reason = response.reason_phrase or ""
+            raise _Failed(f"HTTP {status} {reason}".strip(), status)
+        body = await self._read_body(response)
+        return FetchResult(
+            source=source.name,
+            status=status,
+            body=body,
+            etag=new_etag,
+            last_modified=new_last_modified,
+        )
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        cap = self._limits.max_body_bytes
+        too_big = _Failed(f"body exceeds {cap} bytes", response.status_code)
+        declared = response.headers.get("content-length", "")
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding in ("", "identity") and declared.isdigit() and int(declared) > cap:
+            raise too_big
+        inflater = _Inflater(encoding, response.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        async for raw in response.aiter_raw(_CHUNK):
+            for piece in inflater.feed(raw):
+                size += len(piece)
+                if size > cap:
+                    raise too_big
+                chunks.append(piece)
+        inflater.finish()
+        return b"".join(chunks)
+
+    @staticmethod
+    def _failure(source: Source, message: str, status: int = 0) -> FetchResult:
+        return FetchResult(source=source.name, status=status, error=message)
+
+
+class _Inflater:
+    """Content-Encoding undone in bounded steps: no single step yields more than 64 KiB."""
+
+    def __init__(self, encoding: str, status: int) -> None:
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            raise _Failed(f"unsupported Content-Encoding {encoding!r}", status)
+        self._encoding = encoding
+        self._status = status
+        self._inflate: zlib._Decompress | None = None
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._encoding in ("", "identity"):
+            yield data
+            return
+        try:
+            yield from self._inflate_all(data)
+        except zlib.error as exc:
+            raise _Failed(f"body is not valid {self._encoding} data: {exc}", self._status) from exc
+
+    def _inflate_all(self, data: bytes) -> Iterator[bytes]:
+        if self._inflate is None:
+            if not data:
+                return
+            self._inflate = zlib.decompressobj(self._wbits(data))
+        while data:
+            piece = self._inflate.decompress(data, _CHUNK)
+            if piece:
+                yield piece
+            data = self._inflate.unconsumed_tail
+            if self._inflate.eof:
+                data = self._inflate.unused_data
+                if not data or self._encoding == "deflate":
+                    return  # trailing bytes after a deflate stream are ignored
+                self._inflate = zlib.decompressobj(self._wbits(data))  # next gzip member
+
+    def _wbits(self, head: bytes) -> int:
+        if self._encoding != "deflate":
+            return 16 + zlib.MAX_WBITS
+        # "deflate" should be zlib-wrapped, but some servers send a raw deflate stream.
+        zlib_header = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+        return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
+
+    def finish(self) -> None:
+        if self._inflate is not None and not self._inflate.eof:
+            raise _Failed(f"body ends in the middle of its {self._encoding} data", self._status)
+
+
+def _redirect_target(response: httpx.Response) -> httpx.URL:
+    location = response.headers.get("location")
+    if not location:
+        raise _Failed(f"HTTP {response.status_code} redirect without a Location header")
+    try:
+        return response.url.join(location)
+    except httpx.InvalidURL as exc:
+        raise _Failed(f"redirect to an invalid URL {location!r}") from exc
+
+
+def _describe_timeout(exc: httpx.TimeoutException, limits: FetchLimits) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect within {limits.connect_timeout:g}s"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"server sent nothing for {limits.read_timeout:g}s"
+    return f"timed out ({type(exc).__name__})"
+
+
+def _describe_transport(exc: Exception) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "cannot connect"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "unsupported URL"
+    if isinstance(exc, httpx.InvalidURL):
+        return "invalid URL"
+    return f"HTTP transport error ({type(exc).__name__})"

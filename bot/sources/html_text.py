@@ -1,0 +1,77 @@
+"""HTML fragments from feeds turned into plain text.
+
+Feed descriptions are small, often broken HTML. Lookout only needs their words, so this is a
+deliberately simple, fast converter built on regular expressions rather than an HTML parser:
+
+* scripts, styles and comments are dropped with their content;
+* ``<br>`` and block elements (p, div, li, h1-h6, tr, td, blockquote, ...) become line
+  breaks (table cells too: cheaper than a separate pass, and news tables are rare); every other
+  tag disappears;
+* entities are decoded (``html.unescape``), then whitespace is collapsed: spaces within a line,
+  empty lines dropped. No-break spaces count as spaces; soft hyphens and zero-width characters go.
+
+The output is plain text, never markup: whoever displays it escapes it again.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["collapse_line", "html_to_text", "plain_text"]
+
+_DROP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK = re.compile(
+    r"<(?:/?(?:\w+:)?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|thead|tbody|tfoot"
+    r"|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|address"
+    r"|center|details|summary|main|form|fieldset|caption)|br|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+# A tag starts with a letter, "/" or "!"; a lone "<" (as in "a < b") is text.
+_TAG = re.compile(r"<(?:/?[A-Za-z][^>]*|![^>]*|\?[^>]*)>")
+_BREAK = "\x01"  # stands for a line break while whitespace is collapsed; not whitespace itself
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\ufeff]")
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment; lines kept apart by single newlines.
+
+    A fragment without tags is taken as text whose own newlines matter (see plain_text); in one
+    with tags, as in a browser, only tags break lines.
+    """
+    if "<" not in fragment:
+        return plain_text(html.unescape(fragment) if "&" in fragment else fragment)
+    fragment = _DROP.sub(" ", fragment)
+    fragment = _BLOCK.sub(" \x01 ", fragment)
+    fragment = _TAG.sub("", fragment)
+    if "&" in fragment:
+        fragment = html.unescape(fragment)
+    text = " ".join(_visible(fragment).split())
+    if _BREAK in text:
+        lines = (line.strip() for line in text.split(_BREAK))
+        text = "\n".join(line for line in lines if line)
+    return text
+
+
+def collapse_line(text: str) -> str:
+    """All whitespace, newlines included, collapsed to single spaces; for titles."""
+    return " ".join(_visible(text).split())
+
+
+def plain_text(text: str) -> str:
+    """Whitespace collapsed within lines, empty lines dropped; for text that is not HTML."""
+    text = _visible(text)
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _visible(text: str) -> str:
+    # Four substring tests are ~10x cheaper than a regex scan that finds nothing.
+    if "\u00ad" in text or "\u200b" in text or "\u200c" in text or "\ufeff" in text:
+        return _INVISIBLE.sub("", text)
+    return text

@@ -1,0 +1,219 @@
+"""Feed documents (bytes) turned into Entries: the parser's front door.
+
+    bytes --kind="telegram"--> telegram_channel.parse_channel_page
+    bytes --starts with "{"--> jsonfeed.parse_json_feed
+    bytes --> decode (BOM, XML declaration, cp1251/KOI8-R fallback)
+          --> make HTML entities XML-safe --> lxml (recover, no DTD, no entities, no network)
+          --> xmlfeeds.parse_tree (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 0.3/1.0)
+    then: dates in the future are clamped to ``now``.
+
+The format is detected from the content, never from the URL or a Content-Type. Anything that is
+not a feed Lookout can read raises FeedError with a message meant for the operator. Takes bytes
+only, so a URL or a path can never be mistaken for a document. No I/O.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from html.entities import name2codepoint
+
+from lxml import etree
+
+from bot.errors import FeedError
+from bot.models import Entry, SourceKind
+from bot.sources.jsonfeed import parse_json_feed
+from bot.sources.telegram_channel import parse_channel_page
+from bot.sources.xmlfeeds import parse_tree
+
+__all__ = ["decode_xml", "parse_feed"]
+
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ENTITIES = frozenset({"lt", "gt", "amp", "quot", "apos"})
+_XML_REFS = r"(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);"
+_BAD_AMP = re.compile(rf"&(?!{_XML_REFS})")  # "&" that XML would choke on
+_STRAY_AMP = re.compile(r"&(?![A-Za-z][A-Za-z0-9]{0,31};|#[0-9]+;|#[xX][0-9a-fA-F]{1,8};)")
+_UPPER_HEX = re.compile(r"&#X([0-9a-fA-F]{1,8});")  # HTML allows "&#X41;", XML only "&#x41;"
+_NAMED = re.compile(r"&([A-Za-z][A-Za-z0-9]{0,31});")
+_NUMERIC_REFERENCE = {name: f"&#{codepoint};" for name, codepoint in name2codepoint.items()}
+_HTML_START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+_CYRILLIC_COMMON = frozenset("оеаинтсрвлкмдпу")  # lowercase only: the two codecs swap case
+
+
+def _parser() -> etree.XMLParser:
+    # The document is always handed over re-encoded as UTF-8 (see _xml_root), whatever it declares.
+    return etree.XMLParser(
+        encoding="utf-8",
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_feed(
+    body: bytes, *, url: str = "", kind: SourceKind = "feed", now: datetime | None = None
+) -> list[Entry]:
+    """Entries of an RSS, Atom, JSON Feed document or a t.me/s channel page, in document order.
+
+    Raises FeedError when ``body`` is not something Lookout can read.
+    """
+    if not isinstance(body, bytes):
+        raise TypeError("parse_feed takes the document as bytes")
+    if not body.strip():
+        raise FeedError("the document is empty")
+    if kind == "telegram":
+        entries = parse_channel_page(body, url=url)
+    elif body.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"["):
+        entries = parse_json_feed(body, url=url)
+    else:
+        entries = parse_tree(_xml_root(body, url), url=url)
+    return _clamp_future(entries, now or datetime.now(UTC))
+
+
+def _clamp_future(entries: list[Entry], now: datetime) -> list[Entry]:
+    return [
+        replace(entry, published=now)
+        if entry.published is not None and entry.published > now
+        else entry
+        for entry in entries
+    ]
+
+
+def _xml_root(body: bytes, url: str) -> etree._Element:
+    text = decode_xml(body).lstrip()
+    if _HTML_START.match(text):
+        raise FeedError("this is an HTML web page, not a feed (is the feed URL right?)")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)  # forbidden in XML 1.0; libxml2 would stop at the first
+    if _BAD_AMP.search(text):
+        text = _xml_safe_references(text)
+    try:
+        document = text.encode("utf-8", "replace")
+        if url:
+            root = etree.fromstring(document, _parser(), base_url=url)
+        else:
+            root = etree.fromstring(document, _parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise FeedError(f"not a readable XML document: {exc}") from exc
+    if root is None:
+        raise FeedError("not an XML document (nothing could be read from it)")
+    return root
+
+
+def _xml_safe_references(text: str) -> str:
+    """HTML entities as numeric references, stray "&" as "&amp;"; CDATA sections untouched.
+
+    Inside CDATA "&" is literal text, so it is hidden as NUL (control characters are already
+    gone) while the whole document is fixed with a few C-speed passes, then put back. This beats
+    a Python callback per entity: Russian feeds carry several &nbsp; / &laquo; in every item.
+    """
+    if "<![CDATA[" not in text:
+        return _fix_references(text)
+    return _fix_references(_hide_cdata_ampersands(text)).replace("\x00", "&")
+
+
+def _hide_cdata_ampersands(text: str) -> str:
+    parts = text.split("<![CDATA[")
+    for index in range(1, len(parts)):
+        part = parts[index]
+        end = part.find("]]>")
+        if end < 0:
+            parts[index] = part.replace("&", "\x00")
+        elif part.find("&", 0, end) >= 0:
+            parts[index] = part[:end].replace("&", "\x00") + part[end:]
+    return "<![CDATA[".join(parts)
+
+
+def _fix_references(segment: str) -> str:
+    if _BAD_AMP.search(segment) is None:
+        return segment
+    segment = _STRAY_AMP.sub("&amp;", segment)
+    if "&#X" in segment:
+        segment = _UPPER_HEX.sub(r"&#x\1;", segment)
+    for name in set(_NAMED.findall(segment)) - _XML_ENTITIES:
+        # An unknown name (or one declared in the ignored DTD) is kept as visible text.
+        replacement = _NUMERIC_REFERENCE.get(name) or f"&amp;{name};"
+        segment = segment.replace(f"&{name};", replacement)
+    return segment
+
+
+def decode_xml(body: bytes) -> str:
+    """The document as text: BOM first, then the XML declaration, then a Cyrillic-aware guess.
+
+    A declaration that the bytes contradict (say utf-8 declared, cp1251 sent) is not trusted:
+    UTF-8 is tried, then cp1251 / KOI8-R / cp1252 chosen by what the bytes look like.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if body.startswith(bom):
+            return _decode(body[len(bom) :], codec)
+    if body.startswith(b"<\x00\x00\x00"):
+        return _decode(body, "utf-32-le")
+    if body.startswith(b"\x00\x00\x00<"):
+        return _decode(body, "utf-32-be")
+    if body.startswith(b"<\x00"):
+        return _decode(body, "utf-16-le")
+    if body.startswith(b"\x00<"):
+        return _decode(body, "utf-16-be")
+    return _decode(body, _declared_codec(body) or "utf-8")
+
+
+def _declared_codec(body: bytes) -> str | None:
+    match = _DECLARED.match(body[:512])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # A two-byte declaration on ASCII-looking bytes is a lie; treat it as absent.
+    return None if name.startswith(("utf-16", "utf-32")) else name
+
+
+def _decode(body: bytes, codec: str) -> str:
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    if codec != "utf-8":
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return body.decode(_guess_single_byte(body), "replace")
+
+
+def _guess_single_byte(body: bytes) -> str:
+    """cp1251, KOI8-R or cp1252 for bytes that are not UTF-8.
+
+    Cyrillic text is whole words of high bytes; Western text has lone accented letters among
+    ASCII. Between cp1251 and KOI8-R, the one that yields common lowercase Russian letters wins.
+    """
+    high = 0
+    runs = 0
+    previous_high = False
+    for byte in body[:65536]:
+        is_high = byte >= 0xC0
+        high += is_high
+        runs += is_high and previous_high
+        previous_high = is_high
+    if high == 0 or runs * 2 < high:
+        return "cp1252"
+    sample = body[:65536]
+    scores = {
+        codec: sum(char in _CYRILLIC_COMMON for char in sample.decode(codec, "replace"))
+        for codec in ("cp1251", "koi8-r")
+    }
+    return max(scores, key=lambda codec: scores[codec])

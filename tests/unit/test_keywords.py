@@ -1,0 +1,132 @@
+"""Watch-term forms and the keyword index."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.matching.keywords import KeywordIndex, term_forms
+
+
+@pytest.mark.parametrize(
+    ("term", "present", "absent"),
+    [
+        ("дрон", {"дрон", "дрона", "дроны", "дронов", "дронами", "дрони", "дронів"}, set()),
+        ("обстрел", {"обстрелы", "обстрелом", "обстрелов"}, {"обстрелять", "обстреляли"}),
+        ("обстріл", {"обстріли", "обстрілів", "обстрілом"}, {"обстріляли"}),
+        ("взрыв", {"взрывы", "взрывов"}, {"взрывчатка", "взрывной"}),
+        ("беспилотник", {"беспилотники", "беспилотников"}, {"беспилотный"}),
+        ("эвакуация", {"эвакуации", "эвакуацию"}, {"эвакуировали"}),
+        ("евакуація", {"евакуацію", "евакуації"}, {"евакуювали"}),
+        ("drone", {"drone", "drones"}, {"droned"}),
+        ("evacuation", {"evacuation", "evacuations"}, {"evacuated"}),
+        ("explosion", {"explosions"}, {"exploded"}),
+        ("air defense", {"air defense", "air defence", "air defences"}, {"air"}),
+        ("power outage", {"power outage", "power outages"}, {"power"}),
+        ("отключение света", {"отключения света", "отключений света"}, {"отключение"}),
+        ("відключення світла", {"відключення світла", "відключень світла"}, set()),
+        ("ПВО", {"пво"}, set()),
+        ("Ёлка", {"елка", "елки"}, set()),
+    ],
+)
+def test_term_forms(term: str, present: set[str], absent: set[str]) -> None:
+    forms = term_forms(term)
+    assert present <= forms
+    assert not absent & forms
+
+
+def test_blank_term_has_no_forms() -> None:
+    assert term_forms("   ") == frozenset()
+
+
+def find_terms(index: KeywordIndex, title: str, text: str = "") -> set[str]:
+    return {m.value for m in index.find(title, text)}
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "found"),
+    [
+        ("дрон", "Сбиты десятки дронов", True),
+        ("дрон", "Атака дронами на город", True),
+        ("дрон", "Дрони атакували Бєлгородщину", True),
+        ("обстріл", "Місто потерпає від обстрілів", True),
+        ("обстрел", "ВСУ обстреляли Шебекино", False),
+        ("drone", "Drones hit the refinery", True),
+        ("drone", "Drone's debris fell", True),
+        ("взрыв", "Кинологи установили, что взрывчатки не было", False),
+        ("взрыв", "Прогремели взрывы", True),
+        ("evacuation", "Residents were evacuated", False),
+        ("evacuation", "The evacuation continues", True),
+        ("ПВО", "Работала пво над городом", True),
+        ("ППО", "Сили ППО збили ракети", True),
+        ("air defense", "Air defences destroyed drones", True),
+        ("air defense", "air and missile defense systems", False),
+        ("отключение света", "начались отключения света", True),
+        ("отключение света", "отключений подачи света", False),
+        ("дрон", "дронодром и андрон", False),
+        ("drone", "The drone-maker said", True),
+    ],
+)
+def test_index_finds_whole_words(term: str, text: str, found: bool) -> None:
+    index = KeywordIndex()
+    index.add(term)
+    assert find_terms(index, "", text) == ({term} if found else set())
+
+
+def test_mentions_point_into_the_field() -> None:
+    index = KeywordIndex()
+    index.add("отключение света")
+    index.add("дрон")
+    title, text = "Дроны над городом", "В части города  начались отключения   света."
+    mentions = index.find(title, text)
+    assert [(m.field, m.value) for m in mentions] == [
+        ("title", "дрон"),
+        ("text", "отключение света"),
+    ]
+    for m in mentions:
+        source = title if m.field == "title" else text
+        assert source[m.start : m.end] == m.surface
+    assert mentions[1].surface == "отключения   света"
+
+
+def test_add_is_idempotent_and_remove_forgets() -> None:
+    index = KeywordIndex()
+    index.add("дрон")
+    index.add("дрон")
+    index.add("беспилотник")
+    assert len(index) == 2
+    assert len(index.find("дроны", "")) == 1
+    index.remove("дрон")
+    index.remove("never added")
+    assert find_terms(index, "дроны и беспилотники") == {"беспилотник"}
+    index.remove("беспилотник")
+    assert index.find("дроны и беспилотники", "") == []
+
+
+def test_terms_sharing_forms_are_both_reported() -> None:
+    index = KeywordIndex()
+    index.add("drone")
+    index.add("Drone")
+    assert find_terms(index, "drones overhead") == {"drone", "Drone"}
+    index.remove("drone")
+    assert find_terms(index, "drones overhead") == {"Drone"}
+
+
+def test_incremental_add_after_find() -> None:
+    index = KeywordIndex()
+    index.add("дрон")
+    assert find_terms(index, "дроны и взрывы") == {"дрон"}
+    index.add("взрыв")
+    assert find_terms(index, "дроны и взрывы") == {"дрон", "взрыв"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_find_never_crashes_and_offsets_are_valid(text: str) -> None:
+    index = KeywordIndex()
+    index.add("дрон")
+    index.add("air defense")
+    for m in index.find(text, text):
+        assert text[m.start : m.end] == m.surface
+        assert m.surface.strip()
