@@ -82,4 +82,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_due ON outbox (state, not_before)
     """,
+    # 2: source poll state: pausing, server hints, adaptive schedule (Sources)
+    "",
+    # 3: town subscriptions and saved watch queries (Matching)
+    "",
+    # 4: chat settings: time zone, language, mutes, quiet hours (Chat)
+    "",
+    # 5: story clusters and alert edits, outbox folding (Delivery)
+    "",
 ]
