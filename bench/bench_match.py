@@ -1,4 +1,5 @@
-"""Throughput of matching: one KeywordIndex (100,000 synthetic terms) plus all regions,
+"""Throughput of matching: one KeywordIndex (100,000 synthetic watch queries: words, phrases,
+and some OR / NOT / prefix queries) plus all regions,
 against one compiled regex per term (on a smaller term count, it is slow).
 
 Run: `.venv/bin/python bench/bench_match.py [--terms 100000] [--regex-terms 2000]`.
@@ -11,6 +12,7 @@ import argparse
 import json
 import random
 import re
+import resource
 import time
 from pathlib import Path
 
@@ -41,15 +43,35 @@ def load_items() -> list[tuple[str, str]]:
         return [(d["title"], d["summary"]) for d in map(json.loads, lines) if d]
 
 
+def as_queries(terms: list[str], seed: int = 11) -> list[str]:
+    """Watch queries over the terms: mostly words and phrases, some OR, NOT and prefixes."""
+    rng = random.Random(seed)
+    queries: list[str] = []
+    for i, term in enumerate(terms):
+        atom = f'"{term}"' if " " in term else term
+        roll = rng.random()
+        if roll < 0.05:
+            queries.append(f"{term.split()[0][:5]}*")
+        elif roll < 0.15:
+            queries.append(f"{atom} OR {terms[i - 1].split()[0]}")
+        elif roll < 0.20:
+            queries.append(f"{atom} -{terms[i - 2].split()[0]}")
+        else:
+            queries.append(atom)
+    return queries
+
+
 def bench_index(terms: list[str], items: list[tuple[str, str]], rounds: int) -> None:
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     index = KeywordIndex()
-    for term in terms:
-        index.add(term)
-    for term in ("дрон", "обстрел", "drone", "air defense"):
-        index.add(term)
+    for query in as_queries(terms):
+        index.add(query)
+    for query in ("дрон", "обстрел*", "drone -exercise", '"air defense" OR ПВО'):
+        index.add(query)
     index.find("", "")  # build the automaton
     built = time.perf_counter() - started
+    memory_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     gazetteer = Gazetteer.load()
     started = time.perf_counter()
     found = 0
@@ -59,7 +81,8 @@ def bench_index(terms: list[str], items: list[tuple[str, str]], rounds: int) -> 
     elapsed = time.perf_counter() - started
     n = rounds * len(items)
     print(
-        f"KeywordIndex terms={len(index)} build_s={built:.1f} items={n} "
+        f"KeywordIndex queries={len(index)} atoms={index.atom_count} build_s={built:.1f} "
+        f"index_peak_rss_mb={memory_mb:.0f} items={n} "
         f"items_per_s={n / elapsed:.0f} (terms + regions) mentions={found}"
     )
 

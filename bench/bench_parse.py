@@ -1,7 +1,6 @@
 """Items per second of Lookout's parse_feed against feedparser.parse on the same bytes.
 
-    python -m bench.bench_parse [--seconds 3] [--items 200]
-    python bench/bench_parse.py
+    python -m bench.bench_parse [--scale 1.0]
 
 Builds synthetic documents that look like Russian news feeds: RSS 2.0 in windows-1251 with
 entities in every title and HTML descriptions (the heavy case), plain UTF-8 RSS 2.0 (the common
@@ -11,12 +10,12 @@ Prints figures only; nothing here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench.figures import Figure, bench_main
 
 _PARAGRAPH = (
     "Губернатор Белгородской области Вячеслав Гладков сообщил, что в результате обстрела "
@@ -104,39 +103,57 @@ def items_per_second(parse: Callable[[bytes], int], body: bytes, seconds: float)
             return parsed / (now - started)
 
 
-def main(argv: list[str] | None = None) -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--seconds", type=float, default=3.0, help="per parser and document")
-    options.add_argument("--items", type=int, default=200, help="items per document")
-    args = options.parse_args(argv)
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
-    root = str(Path(__file__).resolve().parent.parent)
-    if root not in sys.path:
-        sys.path.insert(0, root)  # run as a file: make the bot package importable
+
+def figures(scale: float) -> list[Figure]:
+    """Items/s on the sample feeds in seeds/ and on synthetic documents, beside feedparser."""
     import feedparser  # type: ignore[import-untyped]  # only the benchmark compares with it
 
     from bot.sources.parse import parse_feed
 
-    def ours(body: bytes) -> int:
-        return len(parse_feed(body))
+    seconds = max(0.3, 2.0 * scale)
+    samples = [
+        (path.read_bytes(), "telegram" if path.suffix == ".html" else "feed")
+        for path in sorted(SEEDS.rglob("*"))
+        if path.suffix in (".xml", ".html")
+    ]
 
-    def theirs(body: bytes) -> int:
-        return len(feedparser.parse(body).entries)
+    def ours_samples(_: bytes) -> int:
+        return sum(len(parse_feed(body, kind=kind)) for body, kind in samples)  # type: ignore[arg-type]
 
+    def theirs_samples(_: bytes) -> int:
+        return sum(len(feedparser.parse(body).entries) for body, _kind in samples)
+
+    result = [
+        Figure(
+            "parse: sample feeds (seeds/)",
+            items_per_second(ours_samples, b"", seconds),
+            "items/s",
+            target=50_000,
+            baseline=items_per_second(theirs_samples, b"", seconds),
+            baseline_name="feedparser",
+        )
+    ]
     documents = {
-        "RSS 2.0 cp1251": rss_document(args.items),
-        "RSS 2.0 plain": plain_rss_document(args.items),
-        "Atom 1.0": atom_document(args.items),
-        "JSON Feed": json_document(args.items),
+        "RSS 2.0 cp1251 + entities": rss_document(200),
+        "RSS 2.0 plain": plain_rss_document(200),
+        "Atom 1.0": atom_document(200),
     }
-    print(f"{'document':<16} {'lookout items/s':>16} {'feedparser items/s':>19} {'ratio':>7}")
     for name, body in documents.items():
-        assert ours(body) == args.items, name
-        lookout = items_per_second(ours, body, args.seconds)
-        peer = items_per_second(theirs, body, args.seconds)
-        ratio = f"{lookout / peer:>6.1f}x" if peer else "    n/a"  # feedparser: 0 items
-        print(f"{name:<16} {lookout:>16,.0f} {peer:>19,.0f} {ratio}")
+        result.append(
+            Figure(
+                f"parse: {name}",
+                items_per_second(lambda b: len(parse_feed(b)), body, seconds / 2),
+                "items/s",
+                baseline=items_per_second(
+                    lambda b: len(feedparser.parse(b).entries), body, seconds / 2
+                ),
+                baseline_name="feedparser",
+            )
+        )
+    return result
 
 
 if __name__ == "__main__":
-    main()
+    bench_main(figures, __doc__)

@@ -18,13 +18,13 @@ import logging
 import signal
 from dataclasses import replace
 
-from telegram import BotCommand, LinkPreviewOptions, Message
-from telegram.constants import ParseMode
+from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.sender import Sender
+from bot.delivery.telegram_port import PtbTelegram
 from bot.i18n import LANGUAGES, t
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
@@ -36,6 +36,7 @@ from bot.sources.fetch import FetchLimits, make_client
 from bot.store import sources as source_store
 from bot.store.db import Database
 from bot.subscriptions import Subscriptions
+from bot.telegram.chat_handlers import CHAT_COMMANDS
 from bot.telegram.handlers import COMMANDS, add_handlers
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ class Lookout:
                     read_timeout=fetch.read_timeout,
                     total_timeout=fetch.total_timeout,
                     max_body_bytes=fetch.max_body_bytes,
+                    per_host_concurrency=fetch.per_host_concurrency,
                 ),
+                clock=self.clock,
             )
         self.pipeline = Pipeline(
             self.db,
@@ -103,12 +106,17 @@ class Lookout:
             self.clock,
             self.settings.polling,
             self.subscriptions.region_name,
+            operators=self.settings.operators,
+            delivery=self.settings.delivery,
         )
         self.application = self._build_application()
         self.application.bot_data["subscriptions"] = self.subscriptions
+        self.application.bot_data["operators"] = frozenset(self.settings.operators)
         await self.application.initialize()
         await self._register_commands()
-        self.sender = Sender(self.db, self._send, self.clock, self.settings.delivery)
+        self.sender = Sender(
+            self.db, PtbTelegram(self.application.bot), self.clock, self.settings.delivery
+        )
         await self.sender.recover()
         await self.application.start()
         assert self.application.updater is not None
@@ -127,17 +135,9 @@ class Lookout:
     async def _register_commands(self) -> None:
         bot = self.application.bot
         for lang in LANGUAGES:
-            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in COMMANDS]
+            menu = COMMANDS + CHAT_COMMANDS
+            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in menu]
             await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
-
-    async def _send(self, chat_id: int, text: str) -> int:
-        message: Message = await self.application.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
-        return message.message_id
 
     async def poll_once(self, *, every_source: bool = False) -> int:
         """Poll the due sources (or every source) once; returns how many alerts were queued."""

@@ -5,6 +5,8 @@ fetch-once     poll every configured source once and print what was new and matc
 check-config   read the settings and sources files and report problems
 parse FILE     print the items of a local feed file as JSON lines
 eval FILE      precision, recall and F1 of region and term matching on a labelled corpus
+sources        each source's poll state: paused, last success and error, 304 share, next check
+pause-source NAME / resume-source NAME   stop polling a source / poll it again at once
 """
 
 from __future__ import annotations
@@ -119,6 +121,52 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return evaluation.main(argv)
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.sources.report import source_records, sources_table
+    from bot.store import sources as source_store
+    from bot.store.db import Database
+
+    async def show() -> int:
+        db = await Database.open(Path(args.database) if args.database else _settings(args).database)
+        try:
+            states = await source_store.all_sources(db.conn)
+        finally:
+            await db.close()
+        if args.json:
+            print(json.dumps(source_records(states), ensure_ascii=False, indent=2))
+        else:
+            print(sources_table(states, SystemClock().now().timestamp()), end="")
+        return 0
+
+    return asyncio.run(show())
+
+
+def cmd_pause_or_resume(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.store import sources as source_store
+    from bot.store.db import Database
+
+    pause = args.command == "pause-source"
+
+    async def change() -> bool:
+        db = await Database.open(Path(args.database) if args.database else _settings(args).database)
+        now = SystemClock().now().timestamp()
+        try:
+            async with db.write() as conn:
+                if pause:
+                    return await source_store.pause_source(conn, args.name, now=now)
+                return await source_store.resume_source(conn, args.name, now=now)
+        finally:
+            await db.close()
+
+    if not asyncio.run(change()):
+        print(f"error: no source named {args.name!r}", file=sys.stderr)
+        return 1
+    print(f"{args.name}: {'paused' if pause else 'resumed, polled at the next tick'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lookout", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(DEFAULT_SETTINGS), help="settings file (TOML)")
@@ -145,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(func=cmd_eval)
+
+    show = sub.add_parser("sources", help="each source's poll state (a table, or --json)")
+    show.add_argument("--json", action="store_true", help="print JSON records")
+    show.add_argument("--database", help="database file (default from settings)")
+    show.set_defaults(func=cmd_sources)
+    verbs = (("pause", "stop polling a source"), ("resume", "poll a paused source again"))
+    for verb, text in verbs:
+        change = sub.add_parser(f"{verb}-source", help=text)
+        change.add_argument("name", help="the source's name")
+        change.add_argument("--database", help="database file (default from settings)")
+        change.set_defaults(func=cmd_pause_or_resume)
     return parser
 
 

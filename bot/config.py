@@ -24,6 +24,8 @@ class PollingSettings:
     min_interval: int = 30
     max_interval: int = 3600
     concurrency: int = 16
+    max_retry_after: int = 7200
+    pause_after_failures: int = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class FetchSettings:
     read_timeout: float = 15.0
     total_timeout: float = 30.0
     max_body_bytes: int = 5_000_000
+    per_host_concurrency: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,11 @@ class DeliverySettings:
     global_rate: float = 25.0
     per_chat_interval: float = 1.0
     max_attempts: int = 8
+    group_per_minute: int = 20
+    fold_seconds: float = 2.0
+    hourly_cap: int = 30
+    max_edits: int = 3
+    mute_hours: int = 24
 
 
 @dataclass(frozen=True, slots=True)

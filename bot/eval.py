@@ -3,7 +3,8 @@
 Each line: {"id", "lang", "title", "summary", "regions": [...], "terms": [...]} as described
 in `tests/data/corpus/README.md`. Scores are micro-averaged over (item, label) pairs, per
 language and over all items. Terms: every term of the corpus's fixed list is watched in one
-`KeywordIndex`; for an item, only terms of the item's own language count.
+`KeywordIndex` (a phrase as a quoted watch query); for an item, only terms of the item's own
+language count.
 
 `python -m bot eval FILE.jsonl [--json]` prints a table, or one JSON object.
 """
@@ -69,9 +70,12 @@ def evaluate(items: Iterable[dict[str, Any]], *, with_errors: bool = False) -> d
     """
     gazetteer = Gazetteer.load()
     index = KeywordIndex()
+    label_of: dict[str, str] = {}  # the watch query for a term -> the term as labelled
     for language_terms in TERMS.values():
         for term in language_terms:
-            index.add(term)
+            query = f'"{term}"' if " " in term else term
+            label_of[query] = term
+            index.add(query)
     tallies: dict[str, dict[str, _Tally]] = {"regions": {}, "terms": {}}
     for item in items:
         lang = str(item.get("lang", ""))
@@ -79,7 +83,8 @@ def evaluate(items: Iterable[dict[str, Any]], *, with_errors: bool = False) -> d
         item_id = str(item.get("id", "?"))
         regions = {m.value for m in gazetteer.find(title, text)}
         own_terms = set(TERMS.get(lang, ()))
-        terms = {m.value for m in index.find(title, text) if m.value in own_terms}
+        found = {label_of[m.value] for m in index.find(title, text)}
+        terms = found & own_terms
         checks: tuple[tuple[str, set[str], set[str]], ...] = (
             ("regions", regions, set(item.get("regions", []))),
             ("terms", terms, set(item.get("terms", []))),

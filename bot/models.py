@@ -58,6 +58,7 @@ class Mention:
     field: Field
     start: int  # offsets in the field's text
     end: int
+    place: str | None = None  # for a town: its gazetteer place id, e.g. "RU-BEL/graivoron"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,9 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    retry_after: float | None = None  # seconds a 429/503 asked us to wait
+    max_age: float | None = None  # seconds the server says the answer stays fresh
+    permanent_url: str | None = None  # where 301/308 redirects say the source now lives
 
     @property
     def not_modified(self) -> bool:

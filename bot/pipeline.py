@@ -12,7 +12,7 @@ A failing source yields an outcome with its error and the run goes on.
 from __future__ import annotations
 
 import asyncio
-import functools
+import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,16 +21,19 @@ from typing import Protocol
 import aiosqlite
 
 from bot.clock import Clock
-from bot.config import PollingSettings
-from bot.delivery.render import render_alert
+from bot.config import DeliverySettings, PollingSettings
+from bot.delivery.enqueue import enqueue_alerts
 from bot.errors import FeedError
+from bot.i18n import t
 from bot.matching.item_matcher import ItemMatcher
-from bot.models import Alert, FetchResult, Item, Mention, Source
+from bot.models import FetchResult, Item, Mention, Source
 from bot.sources.normalize import normalize
 from bot.sources.parse import parse_feed
+from bot.sources.schedule import Bounds, adapt_interval, backoff_delay, feed_ttl, success_delay
 from bot.store import chats, items, outbox, sources
 from bot.store.db import Database
 from bot.store.sources import SourceState
+from bot.store.stories import StoryPool
 
 log = logging.getLogger(__name__)
 
@@ -53,34 +56,15 @@ class PollOutcome:
     matched: list[tuple[Item, list[Mention]]] = field(default_factory=list)
 
 
-def next_check_at(source: Source, now: float, failures: int, polling: PollingSettings) -> float:
-    """When to poll again: the source's interval within bounds, backing off on failures."""
-    interval = min(max(source.interval, polling.min_interval), polling.max_interval)
-    if failures:
-        interval = min(interval * 2 ** min(failures, 10), polling.max_interval * 4)
-    return now + interval
+def schedule_bounds(polling: PollingSettings) -> Bounds:
+    """The limits bot.sources.schedule works within (it decides every next_check_at)."""
+    return Bounds(polling.min_interval, polling.max_interval, polling.max_retry_after)
 
 
-def alerts_for(
-    item_id: int,
-    item: Item,
-    mentions: list[Mention],
-    interested: dict[int, tuple[set[str], set[str]]],
-    source_title: str,
-) -> list[Alert]:
-    """One alert per interested chat, saying which of its regions and terms matched."""
-    return [
-        Alert(
-            chat_id=chat_id,
-            item_id=item_id,
-            source_title=source_title,
-            item=item,
-            regions=tuple(sorted(regions)),
-            terms=tuple(sorted(terms)),
-            mentions=tuple(mentions),
-        )
-        for chat_id, (regions, terms) in sorted(interested.items())
-    ]
+def freshness_hint(result: FetchResult, ttl: float | None) -> float | None:
+    """The longest of the server's Cache-Control/Expires and the feed's own <ttl>."""
+    hints = [h for h in (result.max_age, ttl) if h is not None]
+    return max(hints) if hints else None
 
 
 class Pipeline:
@@ -92,6 +76,9 @@ class Pipeline:
         clock: Clock,
         polling: PollingSettings,
         region_name: Callable[[str, str], str],
+        *,
+        operators: tuple[int, ...] = (),
+        delivery: DeliverySettings | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -99,6 +86,10 @@ class Pipeline:
         self.clock = clock
         self.polling = polling
         self.region_name = region_name
+        self.operators = operators  # told when a source is paused
+        self.delivery = delivery or DeliverySettings()  # stories, edits, mute buttons
+        self.story_pool = StoryPool()  # recent items' story terms, read incrementally
+        self._bounds = schedule_bounds(polling)
         self._semaphore = asyncio.Semaphore(polling.concurrency)
 
     async def poll_due(self, only: frozenset[str] | None = None) -> list[PollOutcome]:
@@ -106,7 +97,7 @@ class Pipeline:
         return list(await asyncio.gather(*(self._poll_limited(state) for state in due)))
 
     async def poll_all(self) -> list[PollOutcome]:
-        states = await sources.all_sources(self.db.conn)
+        states = await sources.all_sources(self.db.conn, include_paused=False)
         return list(await asyncio.gather(*(self._poll_limited(state) for state in states)))
 
     async def _poll_limited(self, state: SourceState) -> PollOutcome:
@@ -121,9 +112,16 @@ class Pipeline:
         now = self.clock.now()
         ts = now.timestamp()
         if result.not_modified:
+            adaptive = adapt_interval(state.adaptive_interval, source.interval, 0, self._bounds)
+            hint = freshness_hint(result, state.feed_ttl)
             async with self.db.write() as conn:
                 await sources.record_not_modified(
-                    conn, source.name, now=ts, next_check_at=self._next(source, ts, 0)
+                    conn,
+                    source.name,
+                    now=ts,
+                    next_check_at=ts + success_delay(adaptive, source.interval, hint, self._bounds),
+                    adaptive_interval=adaptive,
+                    url=result.permanent_url,
                 )
             log.info("source=%s status=304 new=0 alerts=0", source.name)
             return PollOutcome(source.name, 304)
@@ -135,29 +133,60 @@ class Pipeline:
             except FeedError as exc:
                 error = f"not a readable feed: {exc}"
         if error is not None:
+            failures = state.failures + 1
+            pause = failures >= self.polling.pause_after_failures
+            delay = backoff_delay(source.interval, failures, result.retry_after, self._bounds)
             async with self.db.write() as conn:
-                await sources.record_failure(
+                since = await sources.record_failure(
                     conn,
                     source.name,
                     now=ts,
-                    next_check_at=self._next(source, ts, state.failures + 1),
+                    next_check_at=ts + delay,
                     error=error,
+                    status=result.status,
+                    pause=pause,
                 )
-            log.warning("source=%s status=%d error=%r", source.name, result.status, error)
+                if pause:
+                    await self._tell_operators(conn, source, failures, error, since, ts)
+            log.warning(
+                "source=%s status=%d error=%r failures=%d paused=%s",
+                source.name,
+                result.status,
+                error,
+                failures,
+                pause,
+            )
             return PollOutcome(source.name, result.status, error=error)
 
         parsed = [normalize(entry, source, now) for entry in entries]
         async with self.db.write() as conn:
             new = await items.insert_new_items(conn, parsed, ts)
             matched, alert_count = await self._enqueue_alerts(conn, source, new, state.primed, ts)
+            # A first poll's backlog says nothing about how busy the source is.
+            learned = (
+                adapt_interval(state.adaptive_interval, source.interval, len(new), self._bounds)
+                if state.primed
+                else None
+            )
+            ttl = feed_ttl(result.body)
+            delay = success_delay(
+                learned or source.interval,
+                source.interval,
+                freshness_hint(result, ttl),
+                self._bounds,
+            )
             await sources.record_success(
                 conn,
                 source.name,
                 now=ts,
-                next_check_at=self._next(source, ts, 0),
+                next_check_at=ts + delay,
                 etag=result.etag,
                 last_modified=result.last_modified,
                 new_items=len(new),
+                status=result.status,
+                adaptive_interval=learned,
+                feed_ttl=ttl,
+                url=result.permanent_url,
             )
         log.info(
             "source=%s status=%d new=%d matched=%d alerts=%d primed=%s",
@@ -178,38 +207,48 @@ class Pipeline:
         primed: bool,
         now: float,
     ) -> tuple[list[tuple[Item, list[Mention]]], int]:
-        matched: list[tuple[Item, list[Mention]]] = []
-        count = 0
-        for item_id, item in new:
-            mentions = self.matcher.find(item)
-            if not mentions:
-                continue
-            matched.append((item, mentions))
-            if not primed:
-                continue  # a new source's backlog is stored, not announced
-            interested = await chats.subscribers(
-                conn,
-                regions=(m.value for m in mentions if m.kind == "region"),
-                terms=(m.value for m in mentions if m.kind == "term"),
-            )
-            for alert in alerts_for(item_id, item, mentions, interested, source.title):
-                lang = await chats.chat_language(conn, alert.chat_id)
-                text = render_alert(
-                    alert, lang=lang, region_name=functools.partial(self._region_name, lang=lang)
+        """Stories, then one alert per (chat, story); see bot.delivery.enqueue."""
+        done = await enqueue_alerts(
+            conn,
+            source=source,
+            new=new,
+            primed=primed,
+            now=now,
+            matcher=self.matcher,
+            region_name=self.region_name,
+            settings=self.delivery,
+            story_pool=self.story_pool,
+        )
+        return done.matched, done.alerts + done.edits
+
+    async def _tell_operators(
+        self,
+        conn: aiosqlite.Connection,
+        source: Source,
+        failures: int,
+        error: str,
+        failing_since: float,
+        now: float,
+    ) -> None:
+        """Queue one message per operator; the dedup key makes it once per run of failures."""
+        for operator in self.operators:
+            if await chats.chat_settings(conn, operator) is None:
+                await chats.ensure_chat(
+                    conn, operator, chat_type="private", title=None, language="en", now=now
                 )
-                if await outbox.enqueue(
-                    conn,
-                    chat_id=alert.chat_id,
-                    item_id=item_id,
-                    dedup_key=f"item:{item_id}",
-                    text=text,
-                    now=now,
-                ):
-                    count += 1
-        return matched, count
-
-    def _region_name(self, code: str, lang: str) -> str:
-        return self.region_name(code, lang)
-
-    def _next(self, source: Source, now: float, failures: int) -> float:
-        return next_check_at(source, now, failures, self.polling)
+            lang = await chats.chat_language(conn, operator)
+            text = t(
+                lang,
+                "operator_source_paused",
+                name=html.escape(source.name),
+                failures=failures,
+                error=html.escape(error),
+            )
+            await outbox.enqueue(
+                conn,
+                chat_id=operator,
+                item_id=None,
+                dedup_key=f"source-paused:{source.name}:{failing_since:.0f}",
+                text=text,
+                now=now,
+            )

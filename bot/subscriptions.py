@@ -1,4 +1,4 @@
-"""What a chat follows: its regions and watch terms. The one service the chat handlers call.
+"""What a chat follows: its regions, towns and watch queries. The one service handlers call.
 
 Keeps the shared watch-term index in step with the database: a term enters the index when
 the first chat watches it and leaves when the last one stops.
@@ -6,23 +6,29 @@ the first chat watches it and leaves when the last one stops.
 
 from __future__ import annotations
 
+import logging
+
 from bot.clock import Clock
 from bot.errors import UserInputError
-from bot.matching.gazetteer import Gazetteer, Region
+from bot.matching.gazetteer import Gazetteer, Region, Resolution
 from bot.matching.keywords import KeywordIndex
+from bot.matching.query import MAX_QUERY_CHARS, parse_query
 from bot.store import chats
+from bot.store import places as place_store
 from bot.store.chats import ChatSettings
 from bot.store.db import Database
 
-MAX_TERM_CHARS = 100
+log = logging.getLogger(__name__)
+
+MAX_TERM_CHARS = MAX_QUERY_CHARS
 
 
 def clean_term(raw: str) -> str:
-    """A watch term as stored: whitespace collapsed, lowercased unless it is an acronym (ПВО)."""
-    term = " ".join(raw.split())
-    if not term or len(term) > MAX_TERM_CHARS or not any(ch.isalnum() for ch in term):
-        raise UserInputError("term_invalid")
-    return term if term.isupper() and len(term) <= 6 else term.lower()
+    """A watch query as stored: its canonical text ("Дрон" → "дрон", "ПВО" stays).
+
+    Raises `QueryError` (a `UserInputError` pointing at the problem) when malformed.
+    """
+    return str(parse_query(raw))
 
 
 class Subscriptions:
@@ -37,7 +43,10 @@ class Subscriptions:
     async def load_watch_terms(self) -> int:
         terms = await chats.all_watch_terms(self.db.conn)
         for term in terms:
-            self.watch_terms.add(term)
+            try:
+                self.watch_terms.add(term)
+            except UserInputError:  # stored before queries were parsed; it never matches
+                log.warning("event=unreadable_watch_query term=%r", term)
         return len(terms)
 
     def _now(self) -> float:
@@ -54,9 +63,35 @@ class Subscriptions:
     def resolve_region(self, query: str) -> list[Region]:
         return self.gazetteer.resolve(query)
 
+    def lookup(self, query: str) -> Resolution:
+        """What a name typed after /subscribe stands for: regions, and maybe a town."""
+        return self.gazetteer.lookup(query)
+
     def region_name(self, code: str, lang: str) -> str:
+        """A region's name, or a town's (for a place id such as "RU-BEL/graivoron")."""
         region = self.gazetteer.get(code)
-        return region.name(lang) if region else code
+        if region is not None:
+            return region.name(lang)
+        place = self.gazetteer.place(code)
+        return place.name(lang) if place else code
+
+    async def subscribe_place(self, chat_id: int, place_id: str) -> bool:
+        """Alerts for one town only; False when the chat already had it (or no such town)."""
+        place = self.gazetteer.place(place_id)
+        if place is None:
+            return False
+        async with self.db.write() as conn:
+            return await place_store.subscribe_place(
+                conn, chat_id, place.id, place.code, self._now()
+            )
+
+    async def unsubscribe_place(self, chat_id: int, place_id: str) -> bool:
+        async with self.db.write() as conn:
+            return await place_store.unsubscribe_place(conn, chat_id, place_id)
+
+    async def places(self, chat_id: int) -> list[str]:
+        """The chat's town subscriptions (place ids), oldest first."""
+        return await place_store.chat_places(self.db.conn, chat_id)
 
     async def subscribe(self, chat_id: int, code: str) -> bool:
         async with self.db.write() as conn:
@@ -74,7 +109,10 @@ class Subscriptions:
         return term, added
 
     async def unwatch(self, chat_id: int, raw_term: str) -> tuple[str, bool]:
-        term = clean_term(raw_term)
+        try:
+            term = clean_term(raw_term)
+        except UserInputError:  # a stored query that no longer parses can still be removed
+            term = " ".join(raw_term.split())
         async with self.db.write() as conn:
             removed = await chats.unwatch(conn, chat_id, term)
             still_watched = await chats.term_is_watched(conn, term)

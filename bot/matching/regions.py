@@ -50,6 +50,7 @@ class Pattern:
     capital: bool = False
     homonym: bool = False
     nominative: bool = False  # the form is the name's dictionary form
+    place: str | None = None  # a town's place id ("RU-BEL/graivoron")
 
 
 _REGION_NOUN_STEMS = (
@@ -136,14 +137,18 @@ class RegionMatcher:
         for start, end, pattern in _leftmost_longest(self._candidates(norm.text)):
             if self._counts(norm, original, field, start, end, pattern):
                 o_start, o_end = norm.span(start, end)
+                surface = original[o_start:o_end]
                 mentions.append(
-                    Mention("region", pattern.code, original[o_start:o_end], field, o_start, o_end)
+                    Mention("region", pattern.code, surface, field, o_start, o_end, pattern.place)
                 )
         return mentions
 
     def _candidates(self, text: str) -> Iterable[tuple[int, int, Pattern]]:
         for last, (length, pattern) in self._automaton.iter(text):
             start, end = last - length + 1, last + 1
+            # most hits sit inside a longer word: reject those before the full check
+            if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+                continue
             if is_whole_word(text, start, end, join_hyphens=True):
                 yield start, end, pattern
 

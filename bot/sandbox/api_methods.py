@@ -15,6 +15,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from bot.sandbox import limits
 from bot.sandbox.state import ApiError, JsonDict, SandboxState, StoredMessage, bad_request
 from bot.sandbox.telegram_html import EntityParseError, parse_html, utf16_len
 
@@ -218,6 +219,7 @@ async def send_message(state: SandboxState, params: Params) -> Any:
     failure = state.take_failure(chat_id)
     if failure is not None:
         raise failure
+    await limits.before_send(state, chat_id)  # flood limits and faults, when turned on
     text, markup, entities = _formatted(params)
     reply_markup = _reply_markup(params)
     reply_to = None

@@ -1,10 +1,17 @@
 """Fetching a source's document over HTTP(S), politely and within hard limits.
 
     GET url (If-None-Match / If-Modified-Since, Accept-Encoding: gzip, deflate)
-      -> 301/302/303/307/308: follow Location ourselves, at most ``max_redirects`` hops, http(s)
+      -> 301/302/303/307/308: follow Location ourselves, at most ``max_redirects`` hops, http(s);
+         when every hop so far was permanent (301/308), the result names the new URL
       -> 304: FetchResult(status=304), no body
       -> 2xx: body read raw and inflated here, chunk by chunk, never past ``max_body_bytes``
+      -> 429/503: an error result with ``retry_after`` (seconds; from delta-seconds or a date)
       -> anything else: FetchResult(status=<code>, error="HTTP 404 Not Found")
+
+Every answer's Cache-Control max-age / Expires becomes ``max_age``. At most
+``per_host_concurrency`` requests go to one host at a time (the global limit is the caller's).
+A source that is not ``trusted`` passes the SSRF guard (bot.sources.ssrf) before every hop,
+the first included, and may not be redirected from https to http.
 
 The whole exchange, redirects included, runs under one ``total_timeout`` deadline. Failures of
 the network, the server or the limits never raise: they come back as a FetchResult whose
@@ -14,21 +21,26 @@ response arrived. A result with ``error`` set is a failure whatever its status. 
 Decompression is ours, not httpx's, because httpx inflates a whole network chunk at once (a
 64 KiB gzip chunk of zeros becomes 64 MiB before anyone can count it).
 
-Parses nothing, stores nothing. The SSRF guard for untrusted sources is not applied here.
+Parses nothing, stores nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
 
+from bot.clock import Clock, SystemClock
 from bot.errors import FetchError
 from bot.models import FetchResult, Source
+from bot.sources.schedule import freshness_lifetime, retry_after_seconds
+from bot.sources.ssrf import Resolver, SsrfRefused, check_url, system_resolve
 
 __all__ = ["DEFAULT_USER_AGENT", "FetchLimits", "Fetcher", "make_client"]
 
@@ -40,6 +52,8 @@ _ACCEPT = (
     "text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_RETRY_LATER = frozenset({429, 503})
 _CHUNK = 64 * 1024
 
 
@@ -52,6 +66,7 @@ class FetchLimits:
     total_timeout: float = 30
     max_body_bytes: int = 5_000_000
     max_redirects: int = 5
+    per_host_concurrency: int = 4
 
 
 def make_client() -> httpx.AsyncClient:
@@ -66,9 +81,10 @@ def make_client() -> httpx.AsyncClient:
 class _Failed(FetchError):
     """A fetch that ended with an error result; carries the HTTP status seen, if any."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(self, message: str, status: int = 0, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 class Fetcher:
@@ -79,10 +95,16 @@ class Fetcher:
         client: httpx.AsyncClient,
         limits: FetchLimits = FetchLimits(),  # frozen, so sharing the default is safe
         user_agent: str = DEFAULT_USER_AGENT,
+        *,
+        clock: Clock | None = None,
+        resolve: Resolver = system_resolve,
     ) -> None:
         self._client = client
         self._limits = limits
         self._user_agent = user_agent
+        self._clock = clock or SystemClock()
+        self._resolve = resolve
+        self._hosts: dict[str, asyncio.Semaphore] = {}
         self._timeout = httpx.Timeout(
             connect=limits.connect_timeout,
             read=limits.read_timeout,
@@ -100,7 +122,9 @@ class Fetcher:
         except TimeoutError:
             result = self._failure(source, f"timed out after {self._limits.total_timeout:g}s")
         except _Failed as exc:
-            result = self._failure(source, str(exc), exc.status)
+            result = self._failure(source, str(exc), exc.status, exc.retry_after)
+        except SsrfRefused as exc:
+            result = self._failure(source, str(exc))
         except httpx.TimeoutException as exc:
             result = self._failure(source, _describe_timeout(exc, self._limits))
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
@@ -127,19 +151,41 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         url = httpx.URL(source.url)
+        previous: httpx.URL | None = None
+        permanent: str | None = None
+        all_permanent = True
         for _hop in range(self._limits.max_redirects + 1):
             if url.scheme not in ("http", "https"):
                 raise _Failed(f"unsupported URL scheme {url.scheme!r} in {url}")
+            if not source.trusted:
+                if previous is not None and previous.scheme == "https" and url.scheme == "http":
+                    raise _Failed(f"refused: redirect from https to http ({url})")
+                await check_url(url, self._resolve)
             request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
-            response = await self._client.send(request, stream=True)
-            try:
-                if response.status_code in _REDIRECTS:
-                    url = _redirect_target(response)
-                    continue
-                return await self._result(source, response, etag, last_modified)
-            finally:
-                await response.aclose()
+            async with self._host_slot(url.host):
+                response = await self._client.send(request, stream=True)
+                try:
+                    if response.status_code in _REDIRECTS:
+                        previous, url = url, _redirect_target(response)
+                        all_permanent = all_permanent and response.status_code in _PERMANENT
+                        if all_permanent:
+                            permanent = str(url)
+                        continue
+                    result = await self._result(source, response, etag, last_modified)
+                finally:
+                    await response.aclose()
+            if permanent is not None and permanent != source.url:
+                return dataclasses.replace(result, permanent_url=permanent)
+            return result
         raise _Failed(f"too many redirects (more than {self._limits.max_redirects})")
+
+    @asynccontextmanager
+    async def _host_slot(self, host: str) -> AsyncIterator[None]:
+        slot = self._hosts.get(host)
+        if slot is None:
+            slot = self._hosts[host] = asyncio.Semaphore(self._limits.per_host_concurrency)
+        async with slot:
+            yield
 
     async def _result(
         self,
@@ -151,16 +197,26 @@ class Fetcher:
         status = response.status_code
         new_etag = response.headers.get("etag") or None
         new_last_modified = response.headers.get("last-modified") or None
+        headers = response.headers
+        now = self._clock.now()
         if status == 304:
             return FetchResult(
                 source=source.name,
                 status=304,
                 etag=new_etag or etag,
                 last_modified=new_last_modified or last_modified,
+                max_age=freshness_lifetime(
+                    headers.get("cache-control"), headers.get("expires"), headers.get("date"), now
+                ),
             )
         if not 200 <= status < 300:
             reason = response.reason_phrase or ""
-            raise _Failed(f"HTTP {status} {reason}".strip(), status)
+            retry_after = None
+            if status in _RETRY_LATER:
+                retry_after = retry_after_seconds(
+                    headers.get("retry-after"), headers.get("date"), now
+                )
+            raise _Failed(f"HTTP {status} {reason}".strip(), status, retry_after)
         body = await self._read_body(response)
         return FetchResult(
             source=source.name,
@@ -168,6 +224,9 @@ class Fetcher:
             body=body,
             etag=new_etag,
             last_modified=new_last_modified,
+            max_age=freshness_lifetime(
+                headers.get("cache-control"), headers.get("expires"), headers.get("date"), now
+            ),
         )
 
     async def _read_body(self, response: httpx.Response) -> bytes:
@@ -190,8 +249,12 @@ class Fetcher:
         return b"".join(chunks)
 
     @staticmethod
-    def _failure(source: Source, message: str, status: int = 0) -> FetchResult:
-        return FetchResult(source=source.name, status=status, error=message)
+    def _failure(
+        source: Source, message: str, status: int = 0, retry_after: float | None = None
+    ) -> FetchResult:
+        return FetchResult(
+            source=source.name, status=status, error=message, retry_after=retry_after
+        )
 
 
 class _Inflater:

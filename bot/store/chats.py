@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.store import chat_prefs
+from bot.store import places as place_store
+
 
 @dataclass(frozen=True, slots=True)
 class ChatSettings:
@@ -97,10 +100,19 @@ async def all_watch_terms(conn: aiosqlite.Connection) -> list[str]:
 
 
 async def subscribers(
-    conn: aiosqlite.Connection, regions: Iterable[str], terms: Iterable[str]
+    conn: aiosqlite.Connection,
+    regions: Iterable[str],
+    terms: Iterable[str],
+    places: Iterable[str] = (),
 ) -> dict[int, tuple[set[str], set[str]]]:
-    """Active chats interested in any of these regions or terms: chat -> (regions, terms)."""
+    """Active chats interested in any of these regions or terms: chat -> (regions, terms).
+
+    A chat subscribed to one of the mentioned towns (`places`, ids like "RU-BEL/graivoron")
+    is interested too: the town's place id stands among its regions.
+    """
     wanted: dict[int, tuple[set[str], set[str]]] = {}
+    for chat_id, towns in (await place_store.place_subscribers(conn, places)).items():
+        wanted.setdefault(chat_id, (set(), set()))[0].update(towns)
     region_list, term_list = list(set(regions)), list(set(terms))
     if region_list:
         marks = ",".join("?" * len(region_list))
@@ -146,8 +158,13 @@ async def migrate_chat(conn: aiosqlite.Connection, old_id: int, new_id: int) -> 
             "UPDATE OR IGNORE watch_terms SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await conn.execute(
+            "UPDATE OR IGNORE place_subscriptions SET chat_id = ? WHERE chat_id = ?",
+            (new_id, old_id),
+        )
+        await conn.execute(
             "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
+        await chat_prefs.move_prefs(conn, old_id, new_id)
         await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
     else:
         await conn.execute(

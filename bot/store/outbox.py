@@ -1,15 +1,33 @@
 """The outbox: messages owed to chats, written in the same transaction as the items behind them.
 
-A row goes pending -> sending -> sent, or back to pending with a later `not_before` (retry),
-or to failed (given up, with the error). A row left in `sending` by a crash is returned to
-pending with `possible_repeat` set, since Telegram may or may not have received it.
+A row is a `send` (an alert, one per chat and story: dedup key `story:<id>`) or an `edit` (the
+sent message of an earlier row gets "also reported by ..."). A row goes
+
+    pending -> sending -> sent               (message_id recorded)
+    pending -> sending -> sent, folded_into  (its alert went out inside another row's message)
+    pending -> sending -> pending            (retry or hold, with a later `not_before`)
+    pending -> sending -> failed             (given up with `last_error`, or `skipped` with
+                                              the reason: chat/source/term muted, alerts off)
+
+A row left in `sending` by a crash is returned to pending with `possible_repeat` set, since
+Telegram may or may not have received it. Nothing here talks to Telegram.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 import aiosqlite
+
+JsonDict = dict[str, Any]
+
+_COLUMNS = (
+    "id, chat_id, kind, text, attempts, possible_repeat, created_at, item_id, story_id, "
+    "source, reasons, also, reply_markup, target_id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +37,40 @@ class OutboxRow:
     text: str
     attempts: int
     possible_repeat: bool
+    kind: str = "send"
+    created_at: float = 0.0
+    item_id: int | None = None
+    story_id: int | None = None
+    source: str | None = None  # the source's name, for mutes
+    regions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()  # titles of other sources that reported the story since
+    reply_markup: JsonDict | None = None
+    target_id: int | None = None  # edit rows: the row whose message is edited
+    also_names: tuple[str, ...] = field(default=())
+
+
+def _row(r: aiosqlite.Row | tuple[Any, ...]) -> OutboxRow:
+    reasons = json.loads(r[10]) if r[10] else {}
+    also = json.loads(r[11]) if r[11] else []
+    return OutboxRow(
+        id=r[0],
+        chat_id=r[1],
+        kind=r[2],
+        text=r[3],
+        attempts=r[4],
+        possible_repeat=bool(r[5]),
+        created_at=r[6],
+        item_id=r[7],
+        story_id=r[8],
+        source=r[9],
+        regions=tuple(reasons.get("regions", ())),
+        terms=tuple(reasons.get("terms", ())),
+        also=tuple(title for _, title in also),
+        reply_markup=json.loads(r[12]) if r[12] else None,
+        target_id=r[13],
+        also_names=tuple(name for name, _ in also),
+    )
 
 
 async def enqueue(
@@ -29,56 +81,228 @@ async def enqueue(
     dedup_key: str,
     text: str,
     now: float,
+    story_id: int | None = None,
+    source: str | None = None,
+    regions: tuple[str, ...] = (),
+    terms: tuple[str, ...] = (),
+    reply_markup: JsonDict | None = None,
+    also: list[tuple[str, str]] | None = None,
 ) -> bool:
-    """Queue a message; False when this chat already has one with the same dedup key."""
+    """Queue a message; False when this chat already has one with the same dedup key.
+
+    `also`: (name, title) of other sources that told the same story before."""
+    reasons = json.dumps({"regions": list(regions), "terms": list(terms)}, ensure_ascii=False)
+    markup = json.dumps(reply_markup, ensure_ascii=False) if reply_markup else None
+    also_json = json.dumps([list(pair) for pair in also], ensure_ascii=False) if also else None
     cur = await conn.execute(
         """
-        INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at)
-        VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, dedup_key) DO NOTHING
+        INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, source,
+            reasons, reply_markup, also)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, dedup_key) DO NOTHING
         """,
-        (chat_id, item_id, dedup_key, text, now),
+        (chat_id, item_id, dedup_key, text, now, story_id, source, reasons, markup, also_json),
     )
     return cur.rowcount > 0
 
 
-async def recover_in_flight(conn: aiosqlite.Connection) -> int:
-    """After a restart: sends that were in flight may have arrived; resend them, marked."""
-    cur = await conn.execute(
-        "UPDATE outbox SET state = 'pending', possible_repeat = 1 WHERE state = 'sending'"
+@dataclass(frozen=True, slots=True)
+class StoryAlert:
+    """The alert a chat already has (or is owed) for a story."""
+
+    id: int
+    state: str
+    source: str | None
+    also_names: tuple[str, ...]
+    carrier_id: int  # the row whose message carries it (itself unless folded)
+    skipped: bool
+
+
+async def story_alert(conn: aiosqlite.Connection, chat_id: int, story_id: int) -> StoryAlert | None:
+    async with conn.execute(
+        "SELECT id, state, source, also, folded_into, skipped FROM outbox "
+        "WHERE chat_id = ? AND story_id = ? AND kind = 'send' ORDER BY id LIMIT 1",
+        (chat_id, story_id),
+    ) as cur:
+        r = await cur.fetchone()
+    if r is None:
+        return None
+    also = json.loads(r[3]) if r[3] else []
+    return StoryAlert(r[0], r[1], r[2], tuple(n for n, _ in also), r[4] or r[0], r[5] is not None)
+
+
+async def story_chats(conn: aiosqlite.Connection, story_id: int) -> list[int]:
+    """Chats that have (or are owed) an alert for the story."""
+    async with conn.execute(
+        "SELECT DISTINCT chat_id FROM outbox WHERE story_id = ? AND kind = 'send'", (story_id,)
+    ) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def add_also(conn: aiosqlite.Connection, row_id: int, name: str, title: str) -> None:
+    async with conn.execute("SELECT also FROM outbox WHERE id = ?", (row_id,)) as cur:
+        r = await cur.fetchone()
+    also = json.loads(r[0]) if r and r[0] else []
+    also.append([name, title])
+    await conn.execute(
+        "UPDATE outbox SET also = ? WHERE id = ?", (json.dumps(also, ensure_ascii=False), row_id)
     )
-    return cur.rowcount
 
 
-async def claim_due(conn: aiosqlite.Connection, now: float, limit: int) -> list[OutboxRow]:
+async def enqueue_edit(
+    conn: aiosqlite.Connection,
+    *,
+    chat_id: int,
+    carrier_id: int,
+    story_id: int | None,
+    max_edits: int,
+    now: float,
+) -> bool:
+    """Owe the carrier's message an edit; one pending edit covers any number of new sources,
+    and a message gets at most `max_edits` edits."""
+    async with conn.execute(
+        "SELECT count(*), sum(state = 'pending'), (SELECT edits FROM outbox WHERE id = ?1) "
+        "FROM outbox WHERE kind = 'edit' AND target_id = ?1",
+        (carrier_id,),
+    ) as cur:
+        r = await cur.fetchone()
+    total, pending, done = (int(r[0]), int(r[1] or 0), int(r[2] or 0)) if r else (0, 0, 0)
+    if pending or max(total, done) >= max_edits:
+        return False
+    await conn.execute(
+        "INSERT INTO outbox (chat_id, kind, dedup_key, text, created_at, story_id, target_id) "
+        "VALUES (?, 'edit', ?, '', ?, ?, ?)",
+        (chat_id, f"edit:{carrier_id}:{total + 1}", now, story_id, carrier_id),
+    )
+    return True
+
+
+async def recover_in_flight(conn: aiosqlite.Connection) -> tuple[int, int]:
+    """After a restart: rows claimed by the last run go back to pending; those already handed
+    to Telegram may have arrived, so their resend is marked. Returns (rows, marked)."""
+    cur = await conn.execute(
+        "UPDATE outbox SET possible_repeat = 1 WHERE state = 'sending' AND handed_at IS NOT NULL"
+    )
+    marked = cur.rowcount
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'pending', handed_at = NULL WHERE state = 'sending'"
+    )
+    return cur.rowcount, marked
+
+
+async def mark_handed(conn: aiosqlite.Connection, row_ids: Iterable[int], now: float) -> None:
+    """The rows' message is about to go to Telegram: from here on a crash means "maybe sent"."""
+    await conn.executemany(
+        "UPDATE outbox SET handed_at = ? WHERE id = ?", [(now, row_id) for row_id in row_ids]
+    )
+
+
+async def claim_due(
+    conn: aiosqlite.Connection, now: float, limit: int, busy: Iterable[int] = ()
+) -> list[OutboxRow]:
     """Mark the oldest due row of up to `limit` active chats as sending and return them.
 
-    One row per chat: a chat's messages go out in order, one at a time.
+    One row per chat, and none for the `busy` chats (a send to them is in flight): a chat's
+    messages go out in order, one at a time.
     """
     async with conn.execute(
-        """
+        f"""
         UPDATE outbox SET state = 'sending', attempts = attempts + 1
         WHERE id IN (
             SELECT min(o.id) FROM outbox o JOIN chats c ON c.id = o.chat_id
             WHERE o.state = 'pending' AND o.not_before <= ?1 AND c.active = 1
                 AND c.send_after <= ?1
+                AND o.chat_id NOT IN (SELECT value FROM json_each(?3))
             GROUP BY o.chat_id ORDER BY min(o.id) LIMIT ?2
         )
-        RETURNING id, chat_id, text, attempts, possible_repeat
+        RETURNING {_COLUMNS}
         """,
-        (now, limit),
+        (now, limit, json.dumps(sorted(busy))),
     ) as cur:
         rows = await cur.fetchall()
-    claimed = [OutboxRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
-    return sorted(claimed, key=lambda r: r.id)
+    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+
+
+async def claim_followers(
+    conn: aiosqlite.Connection, head: OutboxRow, now: float, limit: int = 500
+) -> list[OutboxRow]:
+    """The chat's other due alerts after `head`, claimed to be folded into its message."""
+    async with conn.execute(
+        f"""
+        UPDATE outbox SET state = 'sending', attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM outbox WHERE chat_id = ?1 AND state = 'pending' AND kind = 'send'
+                AND id > ?2 AND not_before <= ?3 ORDER BY id LIMIT ?4
+        )
+        RETURNING {_COLUMNS}
+        """,
+        (head.chat_id, head.id, now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+
+
+async def carried_rows(conn: aiosqlite.Connection, carrier_id: int) -> list[OutboxRow]:
+    """The alerts one message carries: the carrier row and those folded into it."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE id = ?1 OR folded_into = ?1 ORDER BY id",
+        (carrier_id,),
+    ) as cur:
+        return [_row(r) for r in await cur.fetchall()]
+
+
+async def message_of(conn: aiosqlite.Connection, row_id: int) -> tuple[str, int | None]:
+    async with conn.execute(
+        "SELECT state, message_id, skipped FROM outbox WHERE id = ?", (row_id,)
+    ) as cur:
+        r = await cur.fetchone()
+    if r is None:
+        return "missing", None
+    return ("skipped" if r[2] else str(r[0])), r[1]
 
 
 async def mark_sent(
-    conn: aiosqlite.Connection, row_id: int, *, message_id: int, now: float
+    conn: aiosqlite.Connection,
+    row_id: int,
+    *,
+    message_id: int,
+    now: float,
+    folded: tuple[int, ...] = (),
 ) -> None:
     await conn.execute(
         "UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?, last_error = NULL "
         "WHERE id = ?",
         (now, message_id, row_id),
+    )
+    for other in folded:
+        await conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, message_id = ?, folded_into = ?, "
+            "last_error = NULL WHERE id = ?",
+            (now, message_id, row_id, other),
+        )
+
+
+async def count_edit(conn: aiosqlite.Connection, carrier_id: int, edits: int = 1) -> None:
+    """One more edit of the carrier's message (a summary gets a count that forbids edits)."""
+    await conn.execute("UPDATE outbox SET edits = edits + ? WHERE id = ?", (edits, carrier_id))
+
+
+async def mark_skipped(conn: aiosqlite.Connection, row_id: int, *, reason: str) -> None:
+    """Not delivered on purpose (muted, alerts off): recorded with why, never lost silently."""
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', skipped = ?, last_error = ? WHERE id = ?",
+        (reason, f"skipped: {reason}", row_id),
+    )
+
+
+async def release(
+    conn: aiosqlite.Connection, row_id: int, *, not_before: float, reason: str | None = None
+) -> None:
+    """Back to pending without counting an attempt: held (quiet hours, hourly cap) or left
+    for the next message."""
+    await conn.execute(
+        "UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0), handed_at = NULL, "
+        "not_before = max(not_before, ?), last_error = coalesce(?, last_error) WHERE id = ?",
+        (not_before, reason, row_id),
     )
 
 
@@ -91,7 +315,7 @@ async def retry_later(
     possible_repeat: bool = False,
 ) -> None:
     await conn.execute(
-        "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, "
+        "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?, handed_at = NULL, "
         "possible_repeat = max(possible_repeat, ?) WHERE id = ?",
         (not_before, error, int(possible_repeat), row_id),
     )
@@ -104,10 +328,28 @@ async def mark_failed(conn: aiosqlite.Connection, row_id: int, *, error: str) ->
 
 
 async def delay_chat(conn: aiosqlite.Connection, chat_id: int, not_before: float) -> None:
-    """Flood control for one chat: nothing goes to it before `not_before`, across restarts."""
+    """Nothing goes to the chat before `not_before`, across restarts (429, pacing, backoff)."""
     await conn.execute(
         "UPDATE chats SET send_after = max(send_after, ?) WHERE id = ?", (not_before, chat_id)
     )
+
+
+async def sent_times(conn: aiosqlite.Connection, chat_id: int, since: float) -> list[float]:
+    """When the chat's messages since `since` went out (folded alerts count once)."""
+    async with conn.execute(
+        "SELECT sent_at FROM outbox WHERE chat_id = ? AND sent_at >= ? AND state = 'sent' "
+        "AND folded_into IS NULL AND kind = 'send' ORDER BY sent_at",
+        (chat_id, since),
+    ) as cur:
+        return [float(r[0]) for r in await cur.fetchall()]
+
+
+async def item_titles(conn: aiosqlite.Connection, item_ids: list[int]) -> dict[int, str]:
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    async with conn.execute(f"SELECT id, title FROM items WHERE id IN ({marks})", item_ids) as cur:
+        return {int(r[0]): str(r[1]) for r in await cur.fetchall()}
 
 
 async def pending_count(conn: aiosqlite.Connection) -> int:

@@ -83,11 +83,82 @@ MIGRATIONS: list[str] = [
     CREATE INDEX outbox_due ON outbox (state, not_before)
     """,
     # 2: source poll state: pausing, server hints, adaptive schedule (Sources)
-    "",
+    """
+    ALTER TABLE sources ADD COLUMN config_url TEXT;
+    ALTER TABLE sources ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE sources ADD COLUMN paused_at REAL;
+    ALTER TABLE sources ADD COLUMN failing_since REAL;
+    ALTER TABLE sources ADD COLUMN adaptive_interval REAL;
+    ALTER TABLE sources ADD COLUMN feed_ttl REAL;
+    ALTER TABLE sources ADD COLUMN last_status INTEGER;
+    CREATE INDEX sources_due ON sources (paused, next_check_at)
+    """,
     # 3: town subscriptions and saved watch queries (Matching)
-    "",
+    """
+    CREATE TABLE place_subscriptions (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        place_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, place_id)
+    );
+    CREATE INDEX place_subscriptions_by_place ON place_subscriptions (place_id)
+    """,
     # 4: chat settings: time zone, language, mutes, quiet hours (Chat)
-    "",
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC';
+    ALTER TABLE chats ADD COLUMN language_chosen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN muted_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN quiet_start TEXT;
+    ALTER TABLE chats ADD COLUMN quiet_end TEXT;
+    ALTER TABLE chats ADD COLUMN alerts_enabled INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE chats ADD COLUMN thread_id INTEGER;
+    CREATE TABLE chat_muted_sources (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        source TEXT NOT NULL,
+        until REAL NOT NULL,
+        PRIMARY KEY (chat_id, source)
+    );
+    CREATE TABLE chat_muted_terms (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        term TEXT NOT NULL,
+        until REAL NOT NULL,
+        PRIMARY KEY (chat_id, term)
+    );
+    CREATE TABLE chat_urgent_terms (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        term TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (chat_id, term)
+    )
+    """,
     # 5: story clusters and alert edits, outbox folding (Delivery)
-    "",
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        first_item_id INTEGER,
+        created_at REAL NOT NULL,
+        last_seen_at REAL NOT NULL
+    );
+    ALTER TABLE items ADD COLUMN story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL;
+    ALTER TABLE items ADD COLUMN story_terms TEXT;
+    CREATE INDEX items_by_story ON items (story_id);
+    CREATE INDEX items_by_language_fetched ON items (language, fetched_at);
+    ALTER TABLE sources ADD COLUMN rotating_guids_at REAL;
+    ALTER TABLE sources ADD COLUMN reissued_items INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'send';
+    ALTER TABLE outbox ADD COLUMN story_id INTEGER;
+    ALTER TABLE outbox ADD COLUMN source TEXT;
+    ALTER TABLE outbox ADD COLUMN reasons TEXT;
+    ALTER TABLE outbox ADD COLUMN also TEXT;
+    ALTER TABLE outbox ADD COLUMN reply_markup TEXT;
+    ALTER TABLE outbox ADD COLUMN target_id INTEGER;
+    ALTER TABLE outbox ADD COLUMN folded_into INTEGER;
+    ALTER TABLE outbox ADD COLUMN edits INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN skipped TEXT;
+    ALTER TABLE outbox ADD COLUMN handed_at REAL;
+    CREATE INDEX outbox_by_story ON outbox (story_id, chat_id);
+    CREATE INDEX outbox_by_chat_sent ON outbox (chat_id, sent_at)
+    """,
 ]

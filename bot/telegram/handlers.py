@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -20,12 +21,18 @@ from telegram.ext import (
 
 from bot.errors import UserInputError
 from bot.i18n import language_for, t
+from bot.matching.query import QueryError
 from bot.store.chats import ChatSettings
 from bot.subscriptions import MAX_TERM_CHARS, Subscriptions
+from bot.telegram.chat_handlers import COMMAND_UPDATES, add_chat_handlers
+from bot.telegram.common import admins_only, answer_button
+from bot.telegram.onboarding import start_keyboard
+from bot.telegram.test_command import query_error_text, try_query
+from bot.telegram.town_buttons import place_button, subscribe_choice
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "subscribe", "unsubscribe", "watch", "unwatch", "list")
+COMMANDS = ("start", "help", "subscribe", "unsubscribe", "watch", "unwatch", "test", "list")
 MAX_CHOICES = 6
 
 
@@ -62,12 +69,14 @@ def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, lang = await _chat(update, context)
-    await _reply(update, t(lang, "start"))
+    text = t(lang, "start") + "\n\n" + t(lang, "start_pick")
+    await _reply(update, text, start_keyboard(_service(context).gazetteer, lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, lang = await _chat(update, context)
-    await _reply(update, t(lang, "help"))
+    topic = _argument(context).lower().lstrip("/")
+    await _reply(update, t(lang, "help_watch" if topic in ("watch", "test") else "help"))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -77,18 +86,15 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, t(lang, "subscribe_usage"))
         return
     service = _service(context)
-    regions = service.resolve_region(query)
-    if not regions:
+    found = service.lookup(query)
+    if not found.regions:
         await _reply(update, t(lang, "unknown_region", query=html.escape(query[:100])))
         return
-    if len(regions) > 1:
-        buttons = [
-            [InlineKeyboardButton(r.name(lang), callback_data=f"sub:{r.code}")]
-            for r in regions[:MAX_CHOICES]
-        ]
-        await _reply(update, t(lang, "choose_region"), InlineKeyboardMarkup(buttons))
+    choice = subscribe_choice(found, lang)  # a town, several regions, or close spellings
+    if choice is not None:
+        await _reply(update, *choice)
         return
-    await _subscribe_reply(update, service, chat_id, regions[0].code, lang)
+    await _subscribe_reply(update, service, chat_id, found.regions[0].code, lang)
 
 
 async def _subscribe_reply(
@@ -106,11 +112,11 @@ async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     code = query.data.removeprefix("sub:")
     service = _service(context)
     if service.gazetteer.get(code) is None:
-        await query.answer()
+        await answer_button(update)
         return
     added = await service.subscribe(chat_id, code)
     name = html.escape(service.region_name(code, lang))
-    await query.answer()
+    await answer_button(update)  # tolerates a press delivered again after a crash
     await query.edit_message_text(
         t(lang, "subscribed" if added else "already_subscribed", region=name),
         parse_mode=ParseMode.HTML,
@@ -124,6 +130,12 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(update, t(lang, "unsubscribe_usage"))
         return
     service = _service(context)
+    town = service.lookup(query).place
+    if town is not None and town.id in await service.places(chat_id):
+        removed = await service.unsubscribe_place(chat_id, town.id)
+        name = html.escape(town.name(lang))
+        await _reply(update, t(lang, "unsubscribed" if removed else "not_subscribed", region=name))
+        return
     settings = await service.settings(chat_id)
     followed = set(settings.regions) if settings else set()
     candidates = service.resolve_region(query)
@@ -144,6 +156,9 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         term, added = await _service(context).watch(chat_id, raw)
+    except QueryError as exc:
+        await _reply(update, query_error_text(exc, raw, lang))
+        return
     except UserInputError:
         await _reply(update, t(lang, "term_invalid", max=MAX_TERM_CHARS))
         return
@@ -168,7 +183,12 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-def format_list(settings: ChatSettings | None, service: Subscriptions, lang: str) -> str:
+def format_list(
+    settings: ChatSettings | None,
+    service: Subscriptions,
+    lang: str,
+    towns: Sequence[str] = (),
+) -> str:
     none = t(lang, "list_none")
     regions = settings.regions if settings else ()
     terms = settings.watch_terms if settings else ()
@@ -176,13 +196,21 @@ def format_list(settings: ChatSettings | None, service: Subscriptions, lang: str
         f"• {html.escape(service.region_name(code, lang))} <code>{code}</code>" for code in regions
     )
     term_lines = "\n".join(f"• {html.escape(term)}" for term in terms)
+    if towns:  # town-only subscriptions: "• Graivoron (Belgorod Oblast)"
+        town_lines = "\n".join(
+            f"• {html.escape(service.region_name(town, lang))} "
+            f"({html.escape(service.region_name(town.split('/')[0], lang))})"
+            for town in towns
+        )
+        region_lines = f"{region_lines or none}\n\n{t(lang, 'list_towns')}\n{town_lines}"
     return t(lang, "list", regions=region_lines or none, terms=term_lines or none)
 
 
 async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id, lang = await _chat(update, context)
     service = _service(context)
-    await _reply(update, format_list(await service.settings(chat_id), service, lang))
+    towns = await service.places(chat_id)
+    await _reply(update, format_list(await service.settings(chat_id), service, lang, towns))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -190,12 +218,28 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
-    application.add_handler(CommandHandler("subscribe", subscribe))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
-    application.add_handler(CommandHandler("watch", watch))
-    application.add_handler(CommandHandler("unwatch", unwatch))
-    application.add_handler(CommandHandler("list", list_command))
-    application.add_handler(CallbackQueryHandler(subscribe_button, pattern=r"^sub:"))
+    # In groups only admins change what a chat follows (bot.telegram.common.admins_only);
+    # commands are read from channel posts too.
+    updates = COMMAND_UPDATES
+    application.add_handler(CommandHandler("start", start, filters=updates))
+    application.add_handler(CommandHandler("help", help_command, filters=updates))
+    application.add_handler(
+        CommandHandler("subscribe", admins_only(subscribe, remember_topic=True), filters=updates)
+    )
+    application.add_handler(
+        CommandHandler("unsubscribe", admins_only(unsubscribe), filters=updates)
+    )
+    application.add_handler(
+        CommandHandler("watch", admins_only(watch, remember_topic=True), filters=updates)
+    )
+    application.add_handler(CommandHandler("unwatch", admins_only(unwatch), filters=updates))
+    application.add_handler(CommandHandler("list", list_command, filters=updates))
+    application.add_handler(CommandHandler("test", try_query, filters=updates))
+    application.add_handler(
+        CallbackQueryHandler(admins_only(place_button, remember_topic=True), pattern=r"^pl:")
+    )
+    application.add_handler(
+        CallbackQueryHandler(admins_only(subscribe_button, remember_topic=True), pattern=r"^sub:")
+    )
+    add_chat_handlers(application)
     application.add_error_handler(on_error)

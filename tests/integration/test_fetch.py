@@ -96,6 +96,14 @@ def build_app(server: Server, bomb: bytes) -> web.Application:
     async def brotli(request: web.Request) -> web.StreamResponse:
         return web.Response(body=b"\x00\x01", headers={"Content-Encoding": "br"})
 
+    async def to_loopback(request: web.Request) -> web.StreamResponse:
+        server.requests.append(request)
+        raise web.HTTPMovedPermanently(f"http://127.0.0.1:{request.url.port}/feed")
+
+    async def to_metadata(request: web.Request) -> web.StreamResponse:
+        server.requests.append(request)
+        raise web.HTTPFound("http://169.254.169.254/latest/meta-data/")
+
     app = web.Application()
     routes: dict[str, Handler] = {
         "/feed": feed,
@@ -109,6 +117,8 @@ def build_app(server: Server, bomb: bytes) -> web.Application:
         "/missing": missing,
         "/to-ftp": to_ftp,
         "/brotli": brotli,
+        "/to-loopback": to_loopback,
+        "/to-metadata": to_metadata,
     }
     for path, handler in routes.items():
         app.router.add_get(path, handler)
@@ -257,3 +267,172 @@ async def test_bad_urls_give_an_error_result(client: httpx.AsyncClient, url: str
     result = await Fetcher(client).fetch(source, etag=None, last_modified=None)
     assert result.status == 0
     assert result.error
+
+
+# --- the SSRF guard for untrusted sources ---------------------------------------------------
+
+
+@pytest.fixture
+async def listener() -> AsyncIterator[tuple[int, list[int]]]:
+    """A TCP port on 127.0.0.1 that counts the connections it accepts."""
+    accepted: list[int] = []
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        writer.close()
+
+    tcp = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    port = tcp.sockets[0].getsockname()[1]
+    yield port, accepted
+    tcp.close()
+    await tcp.wait_closed()
+
+
+def untrusted(url: str) -> Source:
+    return Source(name="added", title="Added from chat", url=url, trusted=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:{port}/feed", "127.0.0.1 is a loopback address"),
+        ("http://[::1]:{port}/feed", "::1 is a loopback address"),
+        ("http://localhost:{port}/feed", "localhost resolves to"),
+        ("http://[::ffff:127.0.0.1]:{port}/feed", "embeds 127.0.0.1, a loopback address"),
+        ("http://[64:ff9b::7f00:1]:{port}/feed", "embeds 127.0.0.1, a loopback address"),
+        ("http://[2002:7f00:1::]:{port}/feed", "embeds 127.0.0.1, a loopback address"),
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://10.0.0.1:{port}/", "private"),
+        ("http://100.64.0.1:{port}/", "not a public address"),
+        ("file:///etc/passwd", "unsupported URL scheme 'file'"),
+        ("ftp://127.0.0.1:{port}/feed", "unsupported URL scheme 'ftp'"),
+        ("/etc/passwd", "unsupported URL scheme ''"),
+    ],
+)
+async def test_untrusted_sources_to_inward_addresses_never_connect(
+    client: httpx.AsyncClient, listener: tuple[int, list[int]], url: str, reason: str
+) -> None:
+    port, accepted = listener
+    result = await Fetcher(client).fetch(
+        untrusted(url.format(port=port)), etag=None, last_modified=None
+    )
+    assert result.error is not None and reason in result.error
+    assert result.status == 0
+    assert accepted == []
+
+
+async def test_a_trusted_source_on_loopback_is_fetched(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    result = await Fetcher(client).fetch(server.source("/feed"), etag=None, last_modified=None)
+    assert result.error is None
+
+
+async def _say_public(host: str, port: int) -> list[str]:
+    return ["93.184.215.14"]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/to-loopback", "refused: 127.0.0.1 is a loopback address"),
+        ("/to-metadata", "refused: 169.254.169.254 is a link-local address"),
+    ],
+)
+async def test_every_redirect_hop_is_checked(
+    server: Server, client: httpx.AsyncClient, path: str, reason: str
+) -> None:
+    # "localhost" passes as public here (a stand-in for a public host), and the server behind
+    # it redirects inward: the second hop must be refused before it is sent.
+    port = httpx.URL(server.base).port
+    fetcher = Fetcher(client, resolve=_say_public)
+    result = await fetcher.fetch(
+        untrusted(f"http://localhost:{port}{path}"), etag=None, last_modified=None
+    )
+    assert result.error == reason
+    assert [r.path for r in server.requests] == [path]
+
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def recording_client(routes: dict[str, Reply]) -> tuple[httpx.AsyncClient, list[str]]:
+    """A client whose transport answers from ``routes`` and records every request sent."""
+    seen: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        status, headers, body = routes[str(request.url)]
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+    return httpx.AsyncClient(transport=httpx.MockTransport(handle)), seen
+
+
+async def test_https_to_http_redirect_is_refused_for_untrusted_sources() -> None:
+    down: Reply = (301, {"Location": "http://feeds.example/feed"}, b"")
+    client, seen = recording_client(
+        {"https://feeds.example/feed": down, "http://feeds.example/feed": (200, {}, FEED)}
+    )
+    async with client:
+        fetcher = Fetcher(client, resolve=_say_public)
+        result = await fetcher.fetch(
+            untrusted("https://feeds.example/feed"), etag=None, last_modified=None
+        )
+    assert result.error == "refused: redirect from https to http (http://feeds.example/feed)"
+    assert seen == ["https://feeds.example/feed"]
+
+
+# --- server hints and permanent redirects ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "permanent"),
+    [
+        ([301], "https://b.example/feed"),
+        ([308, 301], "https://c.example/feed"),
+        ([301, 302], "https://b.example/feed"),  # only the permanent part of the chain counts
+        ([302, 301], None),
+        ([307], None),
+    ],
+)
+async def test_permanent_redirects_name_the_new_url(
+    chain: list[int], permanent: str | None
+) -> None:
+    hosts = ["a", "b", "c", "d"]
+    routes: dict[str, Reply] = {
+        f"https://{hosts[n]}.example/feed": (
+            status,
+            {"Location": f"https://{hosts[n + 1]}.example/feed"},
+            b"",
+        )
+        for n, status in enumerate(chain)
+    }
+    routes[f"https://{hosts[len(chain)]}.example/feed"] = (200, {}, FEED)
+    client, seen = recording_client(routes)
+    async with client:
+        source = Source(name="a", title="A", url="https://a.example/feed")
+        result = await Fetcher(client).fetch(source, etag=None, last_modified=None)
+    assert (result.error, result.permanent_url) == (None, permanent)
+    assert len(seen) == len(chain) + 1
+
+
+async def test_retry_after_and_max_age_are_reported() -> None:
+    routes: dict[str, Reply] = {
+        "https://a.example/busy": (429, {"Retry-After": "120"}, b""),
+        "https://a.example/down": (503, {"Retry-After": "later"}, b""),
+        "https://a.example/gone": (404, {"Retry-After": "120"}, b""),
+        "https://a.example/fresh": (200, {"Cache-Control": "max-age=600"}, FEED),
+        "https://a.example/same": (304, {"Cache-Control": "max-age=60"}, b""),
+    }
+    client, _ = recording_client(routes)
+    results = {}
+    async with client:
+        for path in ("busy", "down", "gone", "fresh", "same"):
+            source = Source(name=path, title=path, url=f"https://a.example/{path}")
+            results[path] = await Fetcher(client).fetch(source, etag=None, last_modified=None)
+    assert (results["busy"].status, results["busy"].retry_after) == (429, 120)
+    assert results["busy"].error == "HTTP 429 Too Many Requests"
+    assert results["down"].retry_after is None
+    assert results["gone"].retry_after is None  # only 429 and 503 ask us to come back later
+    assert (results["fresh"].max_age, results["fresh"].body) == (600, FEED)
+    assert (results["same"].status, results["same"].max_age) == (304, 60)

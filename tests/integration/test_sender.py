@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
@@ -14,20 +15,41 @@ from bot.delivery.sender import Sender
 from bot.store import chats, outbox
 from bot.store.db import Database
 
-FAST = DeliverySettings(idle_seconds=0.01, global_rate=1000, per_chat_interval=0, max_attempts=3)
+JsonDict = dict[str, Any]
+
+FAST = DeliverySettings(
+    idle_seconds=0.01,
+    global_rate=1000,
+    per_chat_interval=0,
+    max_attempts=3,
+    fold_seconds=0,
+    hourly_cap=0,
+)
 
 
 class ScriptedTelegram:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
+        self.markups: list[JsonDict | None] = []
+        self.threads: list[int | None] = []
+        self.edits: list[tuple[int, int, str]] = []
         self.failures: dict[int, list[Exception]] = {}
 
-    async def send(self, chat_id: int, text: str) -> int:
+    async def send(
+        self, chat_id: int, text: str, *, reply_markup: JsonDict | None, thread_id: int | None
+    ) -> int:
         queue = self.failures.get(chat_id)
         if queue:
             raise queue.pop(0)
         self.sent.append((chat_id, text))
+        self.markups.append(reply_markup)
+        self.threads.append(thread_id)
         return len(self.sent)
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, *, reply_markup: JsonDict | None
+    ) -> None:
+        self.edits.append((chat_id, message_id, text))
 
 
 @pytest.fixture
@@ -62,7 +84,7 @@ async def drain(sender: Sender, passes: int = 10) -> None:
 
 async def test_everything_is_sent_in_order_per_chat(db: Database) -> None:
     telegram = ScriptedTelegram()
-    await drain(Sender(db, telegram.send, clock(), FAST))
+    await drain(Sender(db, telegram, clock(), FAST))
     assert [text for chat, text in telegram.sent if chat == 1] == ["1/0", "1/1"]
     assert len(telegram.sent) == 6
     assert await outbox.pending_count(db.conn) == 0
@@ -72,7 +94,7 @@ async def test_429_holds_only_that_chat_until_retry_after(db: Database) -> None:
     telegram = ScriptedTelegram()
     telegram.failures[1] = [RetryAfter(30)]
     fixed = clock()
-    sender = Sender(db, telegram.send, fixed, FAST)
+    sender = Sender(db, telegram, fixed, FAST)
     await drain(sender)
     assert {chat for chat, _ in telegram.sent} == {2, 3}
     fixed.advance(29)
@@ -86,7 +108,7 @@ async def test_429_holds_only_that_chat_until_retry_after(db: Database) -> None:
 async def test_403_deactivates_the_chat_with_no_more_attempts(db: Database) -> None:
     telegram = ScriptedTelegram()
     telegram.failures[2] = [Forbidden("Forbidden: bot was blocked by the user")]
-    await drain(Sender(db, telegram.send, clock(), FAST))
+    await drain(Sender(db, telegram, clock(), FAST))
     assert not [c for c, _ in telegram.sent if c == 2]
     settings = await chats.chat_settings(db.conn, 2)
     assert settings is not None and not settings.active
@@ -95,7 +117,7 @@ async def test_403_deactivates_the_chat_with_no_more_attempts(db: Database) -> N
 async def test_chat_migrated_moves_and_resends(db: Database) -> None:
     telegram = ScriptedTelegram()
     telegram.failures[3] = [ChatMigrated(-1003)]
-    await drain(Sender(db, telegram.send, clock(), FAST))
+    await drain(Sender(db, telegram, clock(), FAST))
     assert [text for chat, text in telegram.sent if chat == -1003] == ["3/0", "3/1"]
 
 
@@ -103,7 +125,7 @@ async def test_timeout_is_retried_and_marked_as_possible_repeat(db: Database) ->
     telegram = ScriptedTelegram()
     telegram.failures[1] = [TimedOut()]
     fixed = clock()
-    sender = Sender(db, telegram.send, fixed, FAST)
+    sender = Sender(db, telegram, fixed, FAST)
     await drain(sender)
     fixed.advance(10)
     await drain(sender)
@@ -114,5 +136,5 @@ async def test_timeout_is_retried_and_marked_as_possible_repeat(db: Database) ->
 async def test_bad_request_fails_the_row_but_not_the_chat(db: Database) -> None:
     telegram = ScriptedTelegram()
     telegram.failures[1] = [BadRequest("Bad Request: can't parse entities")]
-    await drain(Sender(db, telegram.send, clock(), FAST))
+    await drain(Sender(db, telegram, clock(), FAST))
     assert [text for chat, text in telegram.sent if chat == 1] == ["1/1"]

@@ -84,11 +84,12 @@ async def test_outbox_dedups_claims_one_row_per_chat_and_recovers(db: Database) 
         await outbox.enqueue(conn, chat_id=2, item_id=None, dedup_key="k1", text="c", now=0)
         claimed = await outbox.claim_due(conn, now=1, limit=10)
     assert [(r.chat_id, r.text) for r in claimed] == [(1, "a"), (2, "c")]
-    # A crash now: both rows were in flight.
+    # A crash now: both rows were claimed, only chat 1's had been handed to Telegram.
     async with db.write() as conn:
-        assert await outbox.recover_in_flight(conn) == 2
+        await outbox.mark_handed(conn, [claimed[0].id], now=1)
+        assert await outbox.recover_in_flight(conn) == (2, 1)
         again = await outbox.claim_due(conn, now=1, limit=10)
-    assert all(r.possible_repeat for r in again)
+    assert [r.possible_repeat for r in again] == [True, False]
     assert [r.attempts for r in again] == [2, 2]
 
 

@@ -70,19 +70,20 @@ def find_terms(index: KeywordIndex, title: str, text: str = "") -> set[str]:
 )
 def test_index_finds_whole_words(term: str, text: str, found: bool) -> None:
     index = KeywordIndex()
-    index.add(term)
-    assert find_terms(index, "", text) == ({term} if found else set())
+    query = f'"{term}"' if " " in term else term
+    index.add(query)
+    assert find_terms(index, "", text) == ({query} if found else set())
 
 
 def test_mentions_point_into_the_field() -> None:
     index = KeywordIndex()
-    index.add("отключение света")
+    index.add('"отключение света"')
     index.add("дрон")
     title, text = "Дроны над городом", "В части города  начались отключения   света."
     mentions = index.find(title, text)
     assert [(m.field, m.value) for m in mentions] == [
         ("title", "дрон"),
-        ("text", "отключение света"),
+        ("text", '"отключение света"'),
     ]
     for m in mentions:
         source = title if m.field == "title" else text
@@ -126,7 +127,24 @@ def test_incremental_add_after_find() -> None:
 def test_find_never_crashes_and_offsets_are_valid(text: str) -> None:
     index = KeywordIndex()
     index.add("дрон")
-    index.add("air defense")
+    index.add('"air defense"')
+    index.add("дрон* OR title:air -defense")
     for m in index.find(text, text):
         assert text[m.start : m.end] == m.surface
         assert m.surface.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_fast_normalize_agrees_with_the_character_by_character_one(text: str) -> None:
+    from bot.matching.text import _normalize_slow, normalize
+
+    assert normalize(text) == _normalize_slow(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="Ёё ’'\u00a0\n\u2010Σ İaБв\u00ad\u200b-", max_size=40))
+def test_fast_normalize_agrees_on_the_tricky_characters(text: str) -> None:
+    from bot.matching.text import _normalize_slow, normalize
+
+    assert normalize(text) == _normalize_slow(text)

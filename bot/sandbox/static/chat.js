@@ -4,11 +4,15 @@
 "use strict";
 
 (() => {
-  const LANG = new URLSearchParams(location.search).get("lang") || "en";
-  const USER = { id: 1001, first_name: "You" };
+  // ?lang=ru|uk|en picks the user's Telegram language; ?user=N acts as another user (its own
+  // private chat N and group -N), so several tabs or tests do not share a chat.
+  const PARAMS = new URLSearchParams(location.search);
+  const LANG = PARAMS.get("lang") || "en";
+  const USER_ID = Math.abs(parseInt(PARAMS.get("user"), 10)) || 1001;
+  const USER = { id: USER_ID, first_name: "You" };
   const CHATS = {
-    private: { id: 1001, type: "private", title: null, name: "Lookout", status: "bot" },
-    group: { id: -1001, type: "group", title: "Test group", name: "Test group", status: "you and Lookout" },
+    private: { id: USER_ID, type: "private", title: null, name: "Lookout", status: "bot" },
+    group: { id: -USER_ID, type: "group", title: "Test group", name: "Test group", status: "you and Lookout" },
   };
   const TAGS = {
     b: "b", strong: "b", i: "i", em: "i", u: "u", ins: "u", s: "s", strike: "s", del: "s",
@@ -141,8 +145,10 @@
     meta.textContent = `${message.edited ? "edited " : ""}${time(message.date)}`;
     const text = document.createElement("div");
     text.className = "text";
-    text.appendChild(sanitize(message.html));
-    text.appendChild(meta);
+    const body = document.createElement("span");
+    body.className = "body";
+    body.appendChild(sanitize(message.html));
+    text.append(body, meta);
     bubble.appendChild(text);
     el.appendChild(bubble);
     const buttons = keyboard(message);
@@ -158,6 +164,15 @@
     }
     return fresh;
   }
+
+  // A chat read at its newest message stays there when the window or keyboard resizes it.
+  let atBottom = true;
+  list.addEventListener("scroll", () => {
+    atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+  });
+  new ResizeObserver(() => {
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }).observe(list);
 
   function updateEmptyHint() {
     $("empty-hint").hidden = rendered.size > 0;
@@ -235,6 +250,7 @@
   }
 
   async function loadCommands() {
+    const before = JSON.stringify(commands);
     try {
       const url = `/sandbox/commands?chat_id=${chat.id}&language_code=${encodeURIComponent(LANG)}`;
       const response = await fetch(url);
@@ -242,6 +258,10 @@
     } catch (error) {
       commands = [];
     }
+    // A list that arrives or changes after the user typed "/" shows at once, not at the next
+    // keystroke (and a popup closed with Escape stays closed while nothing changes).
+    const changed = JSON.stringify(commands) !== before;
+    if (changed && document.activeElement === input && input.value.startsWith("/")) showCommands();
   }
 
   let toastTimer = 0;

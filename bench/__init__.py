@@ -1,0 +1,1 @@
+"""Lookout's benchmarks. `python -m bench` runs them all and prints one table."""

@@ -1,0 +1,114 @@
+"""Ingest end to end: feed bytes -> stored items -> matches -> outbox rows, on a real SQLite file.
+
+    python -m bench.bench_ingest [--scale 1.0]
+
+A fake fetcher hands the real Pipeline feed documents of fresh items (a mix of Belgorod,
+Kharkiv, Kursk and unrelated news, like the seeds); 1,000 chats follow regions and watch
+terms (each chat one region of all ~110 and one of 1,000 terms), so matched items become
+outbox rows for a handful of chats each, as in a real deployment. Target: at least 10,000 items/s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.figures import Figure, bench_main
+
+TEMPLATES = [
+    ("Дроны атаковали дома в Белгородской области", "Ночью беспилотники повредили дома."),
+    ("Обстрел Харькова: повреждены линии электропередачи", "В Харькове отключение света."),
+    ("В Курской области сбиты беспилотники", "Работала ПВО, взрывы слышали в Курске."),
+    ("Курс рубля и нефть", "Биржевые новости без регионов."),
+    ("Фестиваль цветов открылся", "Погода тёплая, гостей много."),
+]
+TERMS = ["дрон", "обстрел", "взрыв", "ПВО", "отключение света"] + [f"термин{n}" for n in range(995)]
+
+
+def document(batch: int, items: int) -> bytes:
+    parts = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>b</title>']
+    for n in range(items):
+        title, text = TEMPLATES[n % len(TEMPLATES)]
+        parts.append(
+            f"<item><guid>b{batch}-{n}</guid><title>{title}: сводка {batch}-{n}</title>"
+            f"<link>https://bench.example/{batch}/{n}</link>"
+            f"<description>{text} Выпуск {batch}, сообщение {n}, код {batch * 7919 + n}."
+            "</description>"
+            "<pubDate>Fri, 10 May 2024 06:00:00 +0300</pubDate></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+async def measure(batches: int, items: int, chats_count: int) -> float:
+    from bot.clock import FixedClock
+    from bot.config import PollingSettings
+    from bot.matching.gazetteer import Gazetteer
+    from bot.matching.item_matcher import ItemMatcher
+    from bot.matching.keywords import KeywordIndex
+    from bot.models import FetchResult, Source
+    from bot.pipeline import Pipeline
+    from bot.store import chats, sources
+    from bot.store.db import Database
+
+    bodies = [document(b, items) for b in range(batches + 1)]
+
+    class FeedBytes:
+        def __init__(self) -> None:
+            self.batch = 0
+
+        async def fetch(
+            self, source: Source, *, etag: str | None, last_modified: str | None
+        ) -> FetchResult:
+            body = bodies[self.batch]
+            self.batch += 1
+            return FetchResult(source.name, 200, body)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database.open(Path(tmp) / "bench.sqlite3")
+        source = Source(name="bench", title="Bench", url="https://bench.example/rss")
+        index = KeywordIndex()
+        for term in TERMS:
+            index.add(term)
+        gazetteer = Gazetteer.load()
+        regions = [region.code for region in gazetteer.regions()]
+        async with db.write() as conn:
+            await sources.upsert_sources(conn, [source])
+            for chat_id in range(1, chats_count + 1):
+                await chats.ensure_chat(
+                    conn, chat_id, chat_type="private", title=None, language="ru", now=0
+                )
+                await chats.subscribe(conn, chat_id, regions[chat_id % len(regions)], 0)
+                await chats.watch(conn, chat_id, TERMS[chat_id % len(TERMS)], 0)
+        pipeline = Pipeline(
+            db,
+            FeedBytes(),
+            ItemMatcher(gazetteer, index),
+            FixedClock(datetime(2024, 5, 10, 12, tzinfo=UTC)),
+            PollingSettings(),
+            lambda code, lang: code,
+        )
+        state = (await sources.all_sources(db.conn))[0]
+        await pipeline.poll(state)  # primes: the backlog is stored without alerts
+        started = time.perf_counter()
+        alerts = 0
+        for _ in range(batches):
+            state = (await sources.all_sources(db.conn))[0]
+            alerts += (await pipeline.poll(state)).alerts
+        elapsed = time.perf_counter() - started
+        await db.close()
+    assert alerts > 0
+    return batches * items / elapsed
+
+
+def figures(scale: float) -> list[Figure]:
+    batches = max(2, int(10 * scale))
+    rate = asyncio.run(measure(batches, 500, 1000))
+    return [Figure("ingest: feed bytes to outbox rows", rate, "items/s", target=10_000)]
+
+
+if __name__ == "__main__":
+    bench_main(figures, __doc__)

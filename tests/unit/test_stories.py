@@ -1,0 +1,125 @@
+"""Story clustering on the sample sources: the same event from two sources is one story,
+different events (even similar ones) are not. Pairs come from seeds/README.md."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.sources.parse import parse_feed
+from bot.stories import (
+    STORY_THRESHOLD,
+    Candidate,
+    find_story,
+    is_reissue,
+    rotating_feed,
+    same_story,
+    similarity,
+    story_terms,
+)
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+FEEDS = {
+    "belgorod-today": ("belgorod-today.ru.rss.xml", "feed"),
+    "belgorod_gov": ("telegram/belgorod_gov.ru.html", "telegram"),
+    "kursk-channel": ("kursk-channel.ru.rss.xml", "feed"),
+    "moscow-city": ("moscow-city.ru.atom.xml", "feed"),
+}
+
+
+def _load() -> dict[str, tuple[str, frozenset[str]]]:
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    for name, (path, kind) in FEEDS.items():
+        body = (SEEDS / path).read_bytes()
+        now = datetime(2024, 6, 6, tzinfo=UTC)
+        for entry in parse_feed(body, url="https://seeds.example/", kind=kind, now=now):
+            assert entry.guid is not None
+            found[entry.guid] = (name, story_terms(entry.title, entry.text))
+    return found
+
+
+ITEMS = _load()
+
+
+def key(suffix: str) -> str:
+    return next(guid for guid in ITEMS if guid.endswith(suffix))
+
+
+SAME_STORY = [  # story letters of seeds/README.md: Russian reports of one event
+    ("A drones hit houses", "belgorod-today:1007", "belgorod_gov/1237"),
+    ("B raid near Graivoron", "belgorod-today:1004", "belgorod_gov/1235"),
+    ("G Shebekino shelled", "belgorod-today:1003", "belgorod_gov/1234"),
+    ("H Shebekino outage", "belgorod-today:1005", "belgorod_gov/1236"),
+    ("I children evacuated", "belgorod-today:1009", "belgorod_gov/1238"),
+    ("J drone over Belgorod", "belgorod-today:1010", "belgorod_gov/1239"),
+]
+DIFFERENT = [  # similar words, different events
+    ("drone over Belgorod vs over Kursk", "belgorod-today:1010", "post/820"),
+    ("drone over Kursk vs near Moscow", "post/820", "2024:707"),
+    ("Shebekino outage vs Shebekino shelling", "belgorod-today:1005", "belgorod_gov/1234"),
+    ("drones on houses vs drone downed", "belgorod-today:1007", "belgorod_gov/1239"),
+    ("quiet night vs four drones downed", "belgorod_gov/1241", "post/815"),
+]
+
+
+@pytest.mark.parametrize(("story", "a", "b"), SAME_STORY)
+def test_two_reports_of_one_event_are_one_story(story: str, a: str, b: str) -> None:
+    assert similarity(ITEMS[key(a)][1], ITEMS[key(b)][1]) >= STORY_THRESHOLD, story
+
+
+@pytest.mark.parametrize(("what", "a", "b"), DIFFERENT)
+def test_different_events_stay_apart(what: str, a: str, b: str) -> None:
+    assert similarity(ITEMS[key(a)][1], ITEMS[key(b)][1]) < STORY_THRESHOLD, what
+
+
+def test_no_other_pair_of_sources_clusters() -> None:
+    """Across every same-language pair from different sources, only the listed ones meet."""
+    expected = {frozenset((key(a), key(b))) for _, a, b in SAME_STORY}
+    clustered = {
+        frozenset((ga, gb))
+        for (ga, (sa, ta)), (gb, (sb, tb)) in itertools.combinations(ITEMS.items(), 2)
+        if sa != sb and similarity(ta, tb) >= STORY_THRESHOLD
+    }
+    assert clustered == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Белгородскую область обстреляли", "Белгородской областью обстрелял"),
+        ("Ёлка на площади", "елка на площади!"),
+        ("Куп’янськ під обстрілом", "Куп'янськ під обстрілом"),
+    ],
+)
+def test_normalization_lets_inflections_and_spelling_meet(a: str, b: str) -> None:
+    assert story_terms(a, "") == story_terms(b, "")
+
+
+def test_items_naming_different_regions_are_never_one_story() -> None:
+    terms = story_terms("Сбит беспилотник", "Обломки упали на парковку, пострадавших нет")
+    other = Candidate(1, 7, "kursk-channel", terms, frozenset({"RU-KRS"}))
+    assert same_story(terms, frozenset({"RU-BEL"}), other) == 0
+    assert find_story(terms, frozenset({"RU-BEL"}), "belgorod-today", [other]) is None
+    assert find_story(terms, frozenset({"RU-KRS"}), "belgorod-today", [other]) == other
+
+
+def test_a_source_does_not_cluster_with_itself_but_its_reissues_are_seen() -> None:
+    name, terms = ITEMS[key("belgorod-today:1007")]
+    own = Candidate(1, 3, name, terms)
+    assert find_story(terms, frozenset(), name, [own]) is None
+    assert is_reissue(terms, [terms])
+    _, other = ITEMS[key("belgorod_gov/1237")]
+    assert not is_reissue(other, [terms])  # same story, other wording: not a reissue
+
+
+@pytest.mark.parametrize(
+    ("new", "reissued", "rotating"),
+    [(10, 10, True), (4, 3, True), (10, 2, False), (10, 4, False), (2, 2, False)],
+)
+def test_a_poll_of_mostly_reissues_marks_a_rotating_feed(
+    new: int, reissued: int, rotating: bool
+) -> None:
+    assert rotating_feed(new, reissued) is rotating
