@@ -27,7 +27,6 @@ MODULES = [
     "bench.bench_poll",
     "bench.bench_delivery",
     "bench.bench_memory",
-    "bench.bench_startup",
 ]
 ROOT = Path(__file__).resolve().parents[1]
 
