@@ -2,22 +2,28 @@
 and some OR / NOT / prefix queries) plus all regions,
 against one compiled regex per term (on a smaller term count, it is slow).
 
-Run: `.venv/bin/python bench/bench_match.py [--terms 100000] [--regex-terms 2000]`.
+    python -m bench.bench_match [--scale 1.0]
+
+Scale 1.0 is 100,000 terms (as queries watched by 20,000 chats: the index keeps each distinct
+query once, so the chat count does not enter it) and 2,000 terms for the regex baseline.
 Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
 import resource
+import statistics
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from bench.figures import Figure, bench_main
 from bot.matching.gazetteer import Gazetteer
-from bot.matching.keywords import KeywordIndex
+from bot.matching.keywords import KeywordIndex, term_forms
 
 CORPUS = Path(__file__).parents[1] / "tests" / "data" / "corpus" / "dev.jsonl"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -61,61 +67,111 @@ def as_queries(terms: list[str], seed: int = 11) -> list[str]:
     return queries
 
 
-def bench_index(terms: list[str], items: list[tuple[str, str]], rounds: int) -> None:
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    index = KeywordIndex()
-    for query in as_queries(terms):
-        index.add(query)
-    for query in ("дрон", "обстрел*", "drone -exercise", '"air defense" OR ПВО'):
-        index.add(query)
+def _rss_mb() -> float:
+    """The process's resident memory now (Linux), in MB."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def build_index(terms: list[str], forms_file: Path | None = None) -> KeywordIndex:
+    """The index as the bot builds it at start-up (`KeywordIndex.load`)."""
+    index = KeywordIndex(forms_file)
+    extra = ["дрон", "обстрел*", "drone -exercise", '"air defense" OR ПВО']
+    index.load([*as_queries(terms), *extra])
     index.find("", "")  # build the automaton
-    built = time.perf_counter() - started
-    memory_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-    gazetteer = Gazetteer.load()
-    started = time.perf_counter()
-    found = 0
-    for _ in range(rounds):
-        for title, text in items:
-            found += len(index.find(title, text)) + len(gazetteer.find(title, text))
-    elapsed = time.perf_counter() - started
-    n = rounds * len(items)
-    print(
-        f"KeywordIndex queries={len(index)} atoms={index.atom_count} build_s={built:.1f} "
-        f"index_peak_rss_mb={memory_mb:.0f} items={n} "
-        f"items_per_s={n / elapsed:.0f} (terms + regions) mentions={found}"
-    )
+    return index
 
 
-def bench_regex(terms: list[str], items: list[tuple[str, str]]) -> None:
-    started = time.perf_counter()
+def items_per_second(
+    match: Callable[[str, str], object], items: list[tuple[str, str]], seconds: float
+) -> float:
+    """Median of three timed passes over the items, each repeated for `seconds`."""
+    rates: list[float] = []
+    for _ in range(3):
+        done = 0
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            for title, text in items:
+                match(title, text)
+            done += len(items)
+        rates.append(done / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def regex_matcher(terms: list[str]) -> Callable[[str, str], object]:
     patterns = [re.compile(r"\b" + re.escape(t) + r"\b", re.IGNORECASE) for t in terms]
-    built = time.perf_counter() - started
-    started = time.perf_counter()
-    found = 0
-    for title, text in items:
-        for pattern in patterns:
-            found += bool(pattern.search(title)) + bool(pattern.search(text))
-    elapsed = time.perf_counter() - started
-    print(
-        f"regex-per-term terms={len(terms)} build_s={built:.2f} items={len(items)} "
-        f"items_per_s={len(items) / elapsed:.0f} (terms only, no inflections) hits={found}"
-    )
+
+    def match(title: str, text: str) -> int:
+        return sum(bool(p.search(title)) + bool(p.search(text)) for p in patterns)
+
+    return match
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--terms", type=int, default=100_000)
-    parser.add_argument("--regex-terms", type=int, default=2_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+def figures(scale: float) -> list[Figure]:
+    count = max(1_000, int(100_000 * scale))
+    regex_count = max(200, int(2_000 * scale))
     items = load_items()
-    started = time.perf_counter()
-    Gazetteer.load()
-    print(f"Gazetteer.load_s={time.perf_counter() - started:.3f}")
-    bench_index(synthetic_terms(args.terms), items, args.rounds)
-    bench_regex(synthetic_terms(args.regex_terms), items)
+    terms = synthetic_terms(count)
+    gazetteer = Gazetteer.load()
+    term_forms("дрон")  # pymorphy's dictionaries: loaded by any bot that watches a term
+    term_forms("обстріл")
+    with tempfile.TemporaryDirectory() as folder:
+        forms_file = Path(folder) / "forms.jsonl"
+        rss_before = _rss_mb()
+        started = time.perf_counter()
+        index = build_index(terms, forms_file)
+        built = time.perf_counter() - started
+        memory = _rss_mb() - rss_before
+        del index
+        started = time.perf_counter()
+        index = build_index(terms, forms_file)
+        loaded = time.perf_counter() - started
+
+    def match(title: str, text: str) -> int:
+        return len(index.find(title, text)) + len(gazetteer.find(title, text))
+
+    seconds = max(0.5, 3.0 * scale)
+    rate = items_per_second(match, items, seconds)
+    baseline = items_per_second(regex_matcher(synthetic_terms(regex_count)), items, seconds / 3)
+    label = f"{count // 1000}k terms" if count >= 1000 else f"{count} terms"
+    return [
+        Figure(
+            f"match: {label} + regions",
+            rate,
+            "items/s",
+            target=50_000,
+            baseline=baseline,
+            baseline_name=f"one regex per term, {regex_count:,} terms only",
+            note=f"{len(index):,} queries, {index.atom_count:,} atoms; the regex baseline runs "
+            f"on {regex_count:,} terms (one regex per term is too slow for {count:,}), "
+            "without inflections or regions; dev corpus items repeated",
+        ),
+        Figure(
+            "match: index memory",
+            memory,
+            "MB",
+            higher_is_better=False,
+            note=f"RSS growth while building the index of {count:,} terms "
+            "(pymorphy3 dictionaries and the gazetteer loaded before)",
+        ),
+        Figure(
+            "match: index build",
+            built,
+            "s",
+            higher_is_better=False,
+            note=f"{count:,} watch queries, every word expanded by pymorphy3 (a first start)",
+        ),
+        Figure(
+            "match: index load, saved forms",
+            loaded,
+            "s",
+            higher_is_better=False,
+            note=f"{count:,} watch queries at a restart: forms read from the file the first "
+            "start wrote, nothing expanded",
+        ),
+    ]
 
 
 if __name__ == "__main__":
-    main()
+    bench_main(figures, __doc__)

@@ -23,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.digests import DigestScheduler
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_port import PtbTelegram
 from bot.i18n import LANGUAGES, t
@@ -31,13 +32,17 @@ from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
 from bot.models import Source
 from bot.pipeline import Fetcher, Pipeline
+from bot.redact import install_redaction
 from bot.sources.fetch import Fetcher as HttpFetcher
 from bot.sources.fetch import FetchLimits, make_client
 from bot.store import sources as source_store
 from bot.store.db import Database
 from bot.subscriptions import Subscriptions
 from bot.telegram.chat_handlers import CHAT_COMMANDS
+from bot.telegram.digest_commands import DIGEST_COMMANDS
 from bot.telegram.handlers import COMMANDS, add_handlers
+from bot.telegram.limits import CommandRateLimit, add_rate_limit
+from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +78,23 @@ class Lookout:
             )
         application = builder.build()
         add_handlers(application)
+        add_rate_limit(
+            application, CommandRateLimit(self.settings.limits.commands_per_minute, self.clock)
+        )
         return application
 
     async def start(self) -> None:
+        install_redaction(self.token)  # before anything can log a Bot API URL
         self.db = await Database.open(self.settings.database)
         self.gazetteer = Gazetteer.load()
-        self.watch_terms = KeywordIndex()
-        self.subscriptions = Subscriptions(self.db, self.gazetteer, self.watch_terms, self.clock)
+        database = self.settings.database
+        forms_file = (  # watch terms' forms, saved so a restart does not expand them again
+            None if str(database) == ":memory:" else database.with_name(database.name + ".forms")
+        )
+        self.watch_terms = KeywordIndex(forms_file)
+        self.subscriptions = Subscriptions(
+            self.db, self.gazetteer, self.watch_terms, self.clock, self.settings.limits
+        )
         terms = await self.subscriptions.load_watch_terms()
         async with self.db.write() as conn:
             await source_store.upsert_sources(conn, self.sources)
@@ -118,12 +133,25 @@ class Lookout:
             self.db, PtbTelegram(self.application.bot), self.clock, self.settings.delivery
         )
         await self.sender.recover()
+        self.digests = DigestScheduler(
+            self.db, self.clock, self.subscriptions.region_name, wakeup=self.sender.wakeup
+        )
         await self.application.start()
         assert self.application.updater is not None
-        await self.application.updater.start_polling(poll_interval=0, timeout=10)
+        self._webhook: WebhookServer | None = None
+        hook = self.settings.webhook
+        if hook.url:
+            self._webhook = WebhookServer(
+                self.application, listen=hook.listen, port=hook.port, path=hook.path
+            )
+            await self._webhook.start(hook.url)
+        else:
+            await self.application.updater.start_polling(poll_interval=0, timeout=10)
         self._tasks = [
             asyncio.create_task(self._poll_loop(), name="poll"),
             asyncio.create_task(self.sender.run(self._stop), name="send"),
+            # Ticks at once: a digest missed while the bot was down goes out now, once.
+            asyncio.create_task(self.digests.run(self._stop), name="digests"),
         ]
         log.info(
             "event=started sources=%d watch_terms=%d database=%s",
@@ -135,7 +163,7 @@ class Lookout:
     async def _register_commands(self) -> None:
         bot = self.application.bot
         for lang in LANGUAGES:
-            menu = COMMANDS + CHAT_COMMANDS
+            menu = COMMANDS + CHAT_COMMANDS + DIGEST_COMMANDS
             commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in menu]
             await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
 
@@ -172,6 +200,8 @@ class Lookout:
         # PTB's updater sends a final getUpdates: stop it while the Bot API still answers.
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
+        if self._webhook is not None:
+            await self._webhook.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

@@ -7,6 +7,7 @@ parse FILE     print the items of a local feed file as JSON lines
 eval FILE      precision, recall and F1 of region and term matching on a labelled corpus
 sources        each source's poll state: paused, last success and error, 304 share, next check
 pause-source NAME / resume-source NAME   stop polling a source / poll it again at once
+backup PATH    a consistent copy of the database, taken while the bot runs
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.config import (
     token_from_env,
 )
 from bot.errors import ConfigError, FeedError, LookoutError
+from bot.redact import install_redaction
 
 DEFAULT_SETTINGS = Path("config/settings.toml")
 
@@ -38,6 +40,8 @@ def _configure_logging(level: str) -> None:
     # httpx logs request URLs, and Bot API URLs contain the token.
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # And should one of them log it anyway (DEBUG, a traceback), it is redacted.
+    install_redaction(token_from_env())
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -167,6 +171,18 @@ def cmd_pause_or_resume(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.store.backup import make_backup
+
+    database = Path(args.database) if args.database else _settings(args).database
+    report = make_backup(database, Path(args.path))
+    print(
+        f"backup: {report.path} ({report.size_bytes} bytes, schema {report.schema_version}, "
+        f"{report.pending_outbox} pending alerts, integrity ok)"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lookout", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(DEFAULT_SETTINGS), help="settings file (TOML)")
@@ -204,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
         change.add_argument("name", help="the source's name")
         change.add_argument("--database", help="database file (default from settings)")
         change.set_defaults(func=cmd_pause_or_resume)
+
+    backup = sub.add_parser("backup", help="a consistent copy of the database (safe while running)")
+    backup.add_argument("path", help="where the copy goes (replaced if it exists)")
+    backup.add_argument("--database", help="database file (default from settings)")
+    backup.set_defaults(func=cmd_backup)
     return parser
 
 

@@ -51,6 +51,23 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitSettings:
+    """Per-chat caps against abuse (bot.subscriptions, bot.telegram.limits)."""
+
+    max_watch_terms: int = 200
+    max_regions: int = 100
+    commands_per_minute: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    url: str = ""  # public HTTPS URL Telegram posts to; empty: long polling
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "/telegram"
+
+
+@dataclass(frozen=True, slots=True)
 class SandboxSettings:
     host: str = "127.0.0.1"
     port: int = 8080
@@ -69,6 +86,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -121,6 +140,8 @@ def load_settings(path: Path) -> Settings:
         "fetch": _section(FetchSettings, raw.pop("fetch", None), "fetch", path),
         "delivery": _section(DeliverySettings, raw.pop("delivery", None), "delivery", path),
         "sandbox": _section(SandboxSettings, raw.pop("sandbox", None), "sandbox", path),
+        "webhook": _section(WebhookSettings, raw.pop("webhook", None), "webhook", path),
+        "limits": _section(LimitSettings, raw.pop("limits", None), "limits", path),
     }
     if raw:
         raise ConfigError(f"{path}: unknown section(s): {', '.join(sorted(raw))}")

@@ -6,6 +6,7 @@ LookoutError
 ├── FetchError         a source could not be fetched (network, HTTP status, size cap)
 ├── StoreError         the database cannot be used (e.g. a newer schema)
 └── UserInputError     something a user typed cannot be understood; its message is for them
+    └── LimitReached   a chat is at one of its caps (watch terms, regions); `kind`, `limit`
 """
 
 
@@ -31,3 +32,12 @@ class StoreError(LookoutError):
 
 class UserInputError(LookoutError):
     pass
+
+
+class LimitReached(UserInputError):
+    """A chat already has as many watch terms (or regions and towns) as it may have."""
+
+    def __init__(self, kind: str, limit: int) -> None:
+        super().__init__(f"at most {limit} {kind} per chat")
+        self.kind = kind
+        self.limit = limit

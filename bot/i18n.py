@@ -819,6 +819,141 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ru": "не больше {token} символов в запросе",
         "uk": "не більше {token} символів у запиті",
     },
+    # -- abuse limits (bot.subscriptions caps, bot.telegram.limits) --
+    "limit_watch_terms": {
+        "en": "This chat already watches {limit} terms, the most it may have. "
+        "Remove one with /unwatch first; /list shows them.",
+        "ru": "В этом чате уже {limit} слов — больше нельзя. "
+        "Сначала уберите одно через /unwatch; /list покажет список.",
+        "uk": "У цьому чаті вже {limit} слів — більше не можна. "
+        "Спершу приберіть одне через /unwatch; /list покаже список.",
+    },
+    "limit_regions": {
+        "en": "This chat already follows {limit} regions and towns, the most it may have. "
+        "Remove one with /unsubscribe first.",
+        "ru": "Этот чат уже следит за {limit} регионами и городами — больше нельзя. "
+        "Сначала отпишитесь от одного через /unsubscribe.",
+        "uk": "Цей чат уже стежить за {limit} регіонами й містами — більше не можна. "
+        "Спершу відпишіться від одного через /unsubscribe.",
+    },
+    "rate_limited": {
+        "en": "⏳ Too many commands: at most {limit} a minute per chat. Try again in {seconds} s.",
+        "ru": "⏳ Слишком много команд: не больше {limit} в минуту на чат. "
+        "Повторите через {seconds} с.",
+        "uk": "⏳ Забагато команд: не більше {limit} на хвилину на чат. Спробуйте за {seconds} с.",
+    },
+    # -- digests (bot.digest, bot.telegram.digest_commands) --
+    "digest_title": {
+        "en": "📰 <b>Daily digest</b>",
+        "ru": "📰 <b>Сводка за день</b>",
+        "uk": "📰 <b>Зведення за день</b>",
+    },
+    "digest_weekly_title": {
+        "en": "📰 <b>Weekly digest</b>",
+        "ru": "📰 <b>Сводка за неделю</b>",
+        "uk": "📰 <b>Зведення за тиждень</b>",
+    },
+    "digest_since": {"en": "since {since}", "ru": "с {since}", "uk": "з {since}"},
+    "digest_empty": {
+        "en": "Nothing matched your regions and watch terms.",
+        "ru": "По вашим регионам и словам ничего не было.",
+        "uk": "За вашими регіонами й словами нічого не було.",
+    },
+    "digest_total": {"en": "Stories: {count}", "ru": "Сюжетов: {count}", "uk": "Сюжетів: {count}"},
+    "digest_count": {"en": "{count} stories", "ru": "сюжетов: {count}", "uk": "сюжетів: {count}"},
+    "digest_sources": {
+        "en": "{count} sources",
+        "ru": "источников: {count}",
+        "uk": "джерел: {count}",
+    },
+    "digest_more": {
+        "en": "… and {count} more: {command}",
+        "ru": "… и ещё {count}: {command}",
+        "uk": "… і ще {count}: {command}",
+    },
+    "digest_continued": {
+        "en": "{heading} (continued)",
+        "ru": "{heading} (продолжение)",
+        "uk": "{heading} (продовження)",
+    },
+    "digest_usage": {
+        "en": "Digest: {state}.\n<code>/digest 08:00</code> — daily at your local time "
+        "({zone})\n<code>/digest weekly mon 09:00</code> — weekly\n<code>/digest now</code> — "
+        "what the next one would hold\n<code>/digest off</code>\n<code>/alerts off</code> — "
+        "the digest only, no instant alerts",
+        "ru": "Сводка: {state}.\n<code>/digest 08:00</code> — каждый день в ваше местное время "
+        "({zone})\n<code>/digest weekly пн 09:00</code> — раз в неделю\n<code>/digest now</code>"
+        " — что будет в следующей\n<code>/digest off</code>\n<code>/alerts off</code> — только "
+        "сводка, без мгновенных оповещений",
+        "uk": "Зведення: {state}.\n<code>/digest 08:00</code> — щодня у ваш місцевий час "
+        "({zone})\n<code>/digest weekly пн 09:00</code> — щотижня\n<code>/digest now</code> — "
+        "що буде в наступному\n<code>/digest off</code>\n<code>/alerts off</code> — лише "
+        "зведення, без миттєвих сповіщень",
+    },
+    "digest_state_off": {"en": "off", "ru": "выключена", "uk": "вимкнене"},
+    "digest_state_daily": {"en": "daily at {at}", "ru": "каждый день в {at}", "uk": "щодня о {at}"},
+    "digest_state_weekly": {
+        "en": "weekly, {day} at {at}",
+        "ru": "раз в неделю, {day} в {at}",
+        "uk": "щотижня, {day} о {at}",
+    },
+    "digest_days": {
+        "en": "Mon Tue Wed Thu Fri Sat Sun",
+        "ru": "пн вт ср чт пт сб вс",
+        "uk": "пн вт ср чт пт сб нд",
+    },
+    "digest_done": {
+        "en": "📰 Digest: {state} ({zone}). The first one comes at the next {at}.",
+        "ru": "📰 Сводка: {state} ({zone}). Первая придёт в ближайшие {at}.",
+        "uk": "📰 Зведення: {state} ({zone}). Перше прийде найближчої {at}.",
+    },
+    "digest_off_done": {"en": "Digest off.", "ru": "Сводка выключена.", "uk": "Зведення вимкнене."},
+    "digest_invalid": {
+        "en": "I did not understand that. Try <code>/digest 08:00</code> or "
+        "<code>/digest weekly mon 09:00</code>.",
+        "ru": "Не понял. Попробуйте <code>/digest 08:00</code> или "
+        "<code>/digest weekly пн 09:00</code>.",
+        "uk": "Не зрозумів. Спробуйте <code>/digest 08:00</code> або "
+        "<code>/digest weekly пн 09:00</code>.",
+    },
+    "digest_button": {
+        "en": "📰 Daily digest at 08:00",
+        "ru": "📰 Сводка каждый день в 08:00",
+        "uk": "📰 Зведення щодня о 08:00",
+    },
+    "alerts_usage": {
+        "en": "Instant alerts: {state}. <code>/alerts off</code> keeps only the digest; "
+        "<code>/alerts on</code> brings them back.",
+        "ru": "Мгновенные оповещения: {state}. <code>/alerts off</code> — только сводка; "
+        "<code>/alerts on</code> — вернуть.",
+        "uk": "Миттєві сповіщення: {state}. <code>/alerts off</code> — лише зведення; "
+        "<code>/alerts on</code> — повернути.",
+    },
+    "alerts_on_done": {
+        "en": "🔔 Instant alerts are on.",
+        "ru": "🔔 Мгновенные оповещения включены.",
+        "uk": "🔔 Миттєві сповіщення увімкнені.",
+    },
+    "alerts_off_done": {
+        "en": "🔕 Instant alerts are off; the digest ({digest}) still comes.",
+        "ru": "🔕 Мгновенные оповещения выключены; сводка ({digest}) приходит как прежде.",
+        "uk": "🔕 Миттєві сповіщення вимкнені; зведення ({digest}) приходить як і раніше.",
+    },
+    "alerts_off_no_digest": {
+        "en": "🔕 Instant alerts are off. You have no digest yet: <code>/digest 08:00</code>.",
+        "ru": "🔕 Мгновенные оповещения выключены. Сводки пока нет: <code>/digest 08:00</code>.",
+        "uk": "🔕 Миттєві сповіщення вимкнені. Зведення поки немає: <code>/digest 08:00</code>.",
+    },
+    "cmd_digest": {
+        "en": "A daily or weekly digest",
+        "ru": "Сводка раз в день или в неделю",
+        "uk": "Зведення раз на день або тиждень",
+    },
+    "cmd_alerts": {
+        "en": "Instant alerts on or off (digest only)",
+        "ru": "Мгновенные оповещения вкл/выкл (только сводка)",
+        "uk": "Миттєві сповіщення увімк/вимк (лише зведення)",
+    },
 }
 
 

@@ -188,6 +188,7 @@ class Pipeline:
                 feed_ttl=ttl,
                 url=result.permanent_url,
             )
+        self.story_pool.committed()  # no await since the COMMIT: no other poll has begun
         log.info(
             "source=%s status=%d new=%d matched=%d alerts=%d primed=%s",
             source.name,

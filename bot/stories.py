@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 STEM_CHARS = 5
 MIN_WORD = 3
@@ -40,6 +41,12 @@ _APOSTROPHES = str.maketrans({"'": None, "’": None, "ʼ": None, "`": None, "ё
 def story_terms(title: str, text: str) -> frozenset[str]:
     """The normalized word set the story comparison works on."""
     folded = f"{title} {text}".lower().translate(_APOSTROPHES)
+    if "_" not in folded:  # the common case, in one pass
+        return frozenset(
+            word if word.isdigit() else word[:STEM_CHARS]
+            for word in _WORD.findall(folded)
+            if len(word) >= MIN_WORD or word.isdigit()
+        )
     terms: set[str] = set()
     for word in _WORD.findall(folded):
         if word.isdigit():
@@ -116,3 +123,144 @@ def rotating_feed(new_items: int, reissued: int) -> bool:
     """A poll whose new items are mostly old ones under new keys: GUID rotation or a
     republished backlog."""
     return reissued >= ROTATING_MIN_ITEMS and reissued >= ROTATING_SHARE * new_items
+
+
+@cache
+def min_shared(threshold: float, smaller: int) -> int:
+    """The fewest shared terms with which a set of `smaller` terms and a set at least as large
+    can score `threshold` (the score falls as the larger set grows, so equal sizes are the
+    most lenient case)."""
+    for shared in range(1, smaller + 1):
+        if shared / (2 * smaller - shared) + shared / smaller >= threshold - 1e-9:
+            return shared
+    return smaller
+
+
+class SimilarSets:
+    """Term sets indexed so a probe meets only those that can score `threshold` with it.
+
+    Prefix filtering: two sets scoring `threshold` share at least k = min_shared(smaller)
+    terms, so any (size - k + 1) terms of the smaller set include a shared one. Each set is
+    filed under all its terms (`_every`, probed with the rarest (size - k + 1) terms of a
+    smaller-or-equal probe) and under (size - k + 1) of its rarest terms (`_some`, probed with
+    every term of a larger probe). Postings are kept per source, so a probe can pass over its
+    own source's sets. Everything that can reach the threshold is returned; the caller scores
+    them exactly, so results equal a full scan's.
+    """
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.sets: list[frozenset[str]] = []
+        self._count: dict[str, int] = {}
+        self._every: dict[str, dict[str, list[int]]] = {}
+        self._some: dict[str, dict[str, list[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.sets)
+
+    def _rarest(self, terms: frozenset[str]) -> list[str]:
+        keep = len(terms) - min_shared(self.threshold, len(terms)) + 1
+        if keep >= len(terms):
+            return list(terms)
+        count = self._count
+
+        def rarity(term: str) -> int:
+            return count.get(term, 0)
+
+        if keep == 1:
+            return [min(terms, key=rarity)]
+        return sorted(terms, key=rarity)[:keep]
+
+    def add(self, terms: frozenset[str], source: str = "") -> int:
+        position = len(self.sets)
+        if terms:
+            _file(self._some, self._rarest(terms), source, position)
+            _file(self._every, terms, source, position)
+            count = self._count
+            for term in terms:
+                count[term] = count.get(term, 0) + 1
+        self.sets.append(terms)
+        return position
+
+    def near(self, terms: frozenset[str], skip: str | None = None) -> list[int]:
+        """Positions (ascending) of the sets, other than source `skip`'s, that may score
+        `threshold` with `terms`."""
+        if not terms:
+            return []
+        found: set[int] = set()
+        size = len(terms)
+        sets = self.sets
+        for term in self._rarest(terms):  # sets at least as large as the probe
+            for source, positions in self._every.get(term, {}).items():
+                if source != skip:
+                    found.update(p for p in positions if len(sets[p]) >= size)
+        for term in terms:  # smaller sets
+            for source, positions in self._some.get(term, {}).items():
+                if source != skip:
+                    found.update(p for p in positions if len(sets[p]) < size)
+        return sorted(found)
+
+
+def _file(
+    postings: dict[str, dict[str, list[int]]], terms: Iterable[str], source: str, position: int
+) -> None:
+    for term in terms:
+        by_source = postings.get(term)
+        if by_source is None:
+            postings[term] = {source: [position]}
+        elif (positions := by_source.get(source)) is None:
+            by_source[source] = [position]
+        else:
+            positions.append(position)
+
+
+def reissue_index(earlier: Iterable[frozenset[str]]) -> SimilarSets:
+    index = SimilarSets(REISSUE_THRESHOLD)
+    for terms in earlier:
+        index.add(terms)
+    return index
+
+
+def is_reissue_in(terms: frozenset[str], earlier: SimilarSets) -> bool:
+    """is_reissue over an index of the source's earlier items."""
+    return any(similarity(terms, earlier.sets[p]) >= REISSUE_THRESHOLD for p in earlier.near(terms))
+
+
+class StoryIndex:
+    """Candidates in arrival order, indexed by their terms: find_story without a full scan.
+
+    `find` gives what find_story gives over the candidates fetched at or after `since`.
+    """
+
+    def __init__(self) -> None:
+        self.candidates: list[Candidate] = []
+        self.item_ids: set[int] = set()
+        self._sets = SimilarSets(STORY_THRESHOLD)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def add(self, candidate: Candidate) -> None:
+        self.candidates.append(candidate)
+        self.item_ids.add(candidate.item_id)
+        self._sets.add(candidate.terms, candidate.source)
+
+    def find(
+        self,
+        terms: frozenset[str],
+        regions: frozenset[str],
+        source: str,
+        since: float = float("-inf"),
+        best_score: float = STORY_THRESHOLD,
+    ) -> tuple[Candidate | None, float]:
+        """The best candidate scoring at least `best_score` (the last one on a tie, as
+        find_story), and its score."""
+        best: Candidate | None = None
+        for position in self._sets.near(terms, skip=source):
+            other = self.candidates[position]
+            if other.source == source or other.fetched_at < since:
+                continue
+            score = same_story(terms, regions, other)
+            if score >= best_score:
+                best, best_score = other, score
+        return best, best_score

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 
+import aiosqlite
+
 from bot.clock import Clock
-from bot.errors import UserInputError
+from bot.config import LimitSettings
+from bot.errors import LimitReached, UserInputError
 from bot.matching.gazetteer import Gazetteer, Region, Resolution
 from bot.matching.keywords import KeywordIndex
 from bot.matching.query import MAX_QUERY_CHARS, parse_query
@@ -33,20 +36,24 @@ def clean_term(raw: str) -> str:
 
 class Subscriptions:
     def __init__(
-        self, db: Database, gazetteer: Gazetteer, watch_terms: KeywordIndex, clock: Clock
+        self,
+        db: Database,
+        gazetteer: Gazetteer,
+        watch_terms: KeywordIndex,
+        clock: Clock,
+        limits: LimitSettings | None = None,
     ) -> None:
         self.db = db
         self.gazetteer = gazetteer
         self.watch_terms = watch_terms
         self.clock = clock
+        self.limits = limits or LimitSettings()
 
     async def load_watch_terms(self) -> int:
         terms = await chats.all_watch_terms(self.db.conn)
-        for term in terms:
-            try:
-                self.watch_terms.add(term)
-            except UserInputError:  # stored before queries were parsed; it never matches
-                log.warning("event=unreadable_watch_query term=%r", term)
+        # at once, so that forms saved at the last run are read rather than expanded again
+        for term in self.watch_terms.load(terms):  # stored before queries were parsed
+            log.warning("event=unreadable_watch_query term=%r", term)
         return len(terms)
 
     def _now(self) -> float:
@@ -81,6 +88,8 @@ class Subscriptions:
         if place is None:
             return False
         async with self.db.write() as conn:
+            if place.id not in await place_store.chat_places(conn, chat_id):
+                await self._check_followed(conn, chat_id)
             return await place_store.subscribe_place(
                 conn, chat_id, place.id, place.code, self._now()
             )
@@ -94,16 +103,37 @@ class Subscriptions:
         return await place_store.chat_places(self.db.conn, chat_id)
 
     async def subscribe(self, chat_id: int, code: str) -> bool:
+        """Raises LimitReached when the chat follows `max_regions` regions and towns already."""
         async with self.db.write() as conn:
+            settings = await chats.chat_settings(conn, chat_id)
+            if settings is None or code not in settings.regions:
+                await self._check_followed(conn, chat_id)
             return await chats.subscribe(conn, chat_id, code, self._now())
+
+    async def _check_followed(self, conn: aiosqlite.Connection, chat_id: int) -> None:
+        if await chats.followed_count(conn, chat_id) >= self.limits.max_regions:
+            raise LimitReached("regions", self.limits.max_regions)
 
     async def unsubscribe(self, chat_id: int, code: str) -> bool:
         async with self.db.write() as conn:
             return await chats.unsubscribe(conn, chat_id, code)
 
     async def watch(self, chat_id: int, raw_term: str) -> tuple[str, bool]:
+        """Raises LimitReached when the chat has `max_watch_terms` terms and this is a new one.
+
+        The cap is checked before the write and again inside it, so a refused term costs one
+        read and never reaches the shared index: memory stays bounded whatever a chat sends."""
         term = clean_term(raw_term)
+        cap = self.limits.max_watch_terms
+        count, present = await chats.watch_state(self.db.conn, chat_id, term)
+        if present:
+            return term, False
+        if count >= cap:
+            raise LimitReached("watch_terms", cap)
         async with self.db.write() as conn:
+            count, present = await chats.watch_state(conn, chat_id, term)
+            if not present and count >= cap:
+                raise LimitReached("watch_terms", cap)
             added = await chats.watch(conn, chat_id, term, self._now())
         self.watch_terms.add(term)
         return term, added

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import aiosqlite
@@ -26,16 +26,21 @@ from bot.delivery.render import render_alert
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
+from bot.store.outbox import JsonDict
 from bot.stories import (
     STORY_WINDOW_SECONDS,
     Candidate,
-    find_story,
+    StoryIndex,
     is_reissue,
+    is_reissue_in,
+    reissue_index,
     rotating_feed,
     story_terms,
 )
 
 log = logging.getLogger(__name__)
+
+SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
 
 
 def alerts_for(
@@ -80,39 +85,65 @@ async def assign_stories(
     new: list[tuple[int, Item, list[Mention]]],
     now: float,
     story_pool: story_store.StoryPool | None = None,
-) -> tuple[dict[int, int], set[int]]:
-    """Story id per new item, and the ids of items that only reissue earlier ones."""
+) -> tuple[dict[int, int], set[int], set[int]]:
+    """Story id per new item, the ids of items that only reissue earlier ones, and the ids
+    of the stories this poll started.
+
+    Each item is compared with the candidates its terms can meet (bot.stories.StoryIndex),
+    then with this poll's earlier items; the stories and item updates are written in a few
+    statements at the end."""
+    if story_pool is not None:
+        story_pool.begin()
     if not new:
-        return {}, set()
+        return {}, set(), set()
     earlier = await story_store.source_terms(conn, source.name, min(i for i, _, _ in new))
+    indexed = reissue_index(earlier) if len(new) > SCAN_REISSUES else None
     since = now - STORY_WINDOW_SECONDS
     if story_pool is None:
-        pool = await story_store.candidates(conn, source.language, since)
+        pool = StoryIndex()
+        for candidate in await story_store.candidates(conn, source.language, since):
+            pool.add(candidate)
     else:
-        pool = await story_pool.candidates(conn, source.language, since)
-    by_item = {c.item_id: c for c in pool}
-    story_of: dict[int, int] = {}
+        pool = await story_pool.index(conn, source.language, since)
+    this_poll = StoryIndex()  # never added to the shared pool: the poll may roll back
+    story_of: dict[int, int] = {}  # a story this poll starts: -(its first item's id)
     reissued: set[int] = set()
+    firsts: list[tuple[int, str]] = []
+    joined: dict[int, None] = {}
+    stored: list[tuple[int, str]] = []
     for item_id, item, mentions in new:
         terms = story_terms(item.title, item.text)
         regions = frozenset(m.value for m in mentions if m.kind == "region")
-        if is_reissue(terms, earlier):
+        if is_reissue(terms, earlier) if indexed is None else is_reissue_in(terms, indexed):
             reissued.add(item_id)
-        match = find_story(terms, regions, source.name, pool)
+        match, score = pool.find(terms, regions, source.name, since)
+        match = this_poll.find(terms, regions, source.name, since, score)[0] or match
         if match is None:
-            story_id = await story_store.new_story(conn, item.language, item_id, now)
+            story_id = -item_id
+            firsts.append((item_id, item.language))
         else:
             story_id = match.story_id
-            await story_store.join_story(conn, story_id, now)
+            if story_id > 0:
+                joined[story_id] = None
         story_of[item_id] = story_id
-        await story_store.set_item_story(
-            conn, item_id, story_id, story_store.encode(terms, regions)
+        stored.append((item_id, story_store.encode(terms, regions)))
+        if item_id not in pool.item_ids and item_id not in this_poll.item_ids:
+            this_poll.add(Candidate(item_id, story_id, source.name, terms, regions, now))
+    started = await story_store.new_stories(conn, firsts, now)
+    if joined:
+        await story_store.join_stories(conn, list(joined), now)
+    for item_id, story_id in story_of.items():
+        if story_id < 0:
+            story_of[item_id] = started[-story_id]
+    await story_store.set_item_stories(
+        conn, [(item_id, story_of[item_id], terms) for item_id, terms in stored]
+    )
+    if story_pool is not None and all(item.language == source.language for _, item, _ in new):
+        story_pool.stage(
+            source.language,
+            [replace(c, story_id=story_of[c.item_id]) for c in this_poll.candidates],
         )
-        candidate = Candidate(item_id, story_id, source.name, terms, regions, now)
-        if item_id not in by_item:
-            pool.append(candidate)
-            by_item[item_id] = candidate
-    return story_of, reissued
+    return story_of, reissued, set(started.values())
 
 
 async def enqueue_alerts(
@@ -128,7 +159,7 @@ async def enqueue_alerts(
     story_pool: story_store.StoryPool | None = None,
 ) -> Enqueued:
     found = [(item_id, item, matcher.find(item)) for item_id, item in new]
-    story_of, reissued = await assign_stories(conn, source, found, now, story_pool)
+    story_of, reissued, started = await assign_stories(conn, source, found, now, story_pool)
     reissued_count = len(reissued)
     if reissued:
         rotating = rotating_feed(len(new), len(reissued))
@@ -144,61 +175,105 @@ async def enqueue_alerts(
             len(new),
             rotating,
         )
-    matched: list[tuple[Item, list[Mention]]] = []
+    matched = [(item, mentions) for _, item, mentions in found if mentions]
+    told = [(i, it, m) for i, it, m in found if primed and i not in reissued]
+    if not told:
+        return Enqueued(matched, 0, 0, reissued_count)
+    # What every item's alerts need, read once for the whole poll.
+    joined = {story_of[i] for i, _, _ in told} - started
+    story_chats = await outbox.story_chats_many(conn, joined)  # before this poll's rows
+    interested_any = await chats.subscribers(
+        conn,
+        regions=(m.value for _, _, ms in told for m in ms if m.kind == "region"),
+        terms=(m.value for _, _, ms in told for m in ms if m.kind == "term"),
+        places=(m.place for _, _, ms in told for m in ms if m.place),
+    )
+    languages = await chats.chat_languages(conn, interested_any)
+    others: dict[int, list[tuple[str, str]]] = {}
+    owed: list[outbox.Owed] = []
+    told_here: dict[int, set[int]] = {}  # story -> chats that have or are now owed its alert
     sends = edits = 0
-    for item_id, item, mentions in found:
-        if mentions:
-            matched.append((item, mentions))
-        if not primed or item_id in reissued:
-            continue  # a new source's backlog, or old news under a new key: stored, not told
+    also_checked: set[tuple[int, int]] = set()
+    for item_id, item, mentions in told:
         story_id = story_of[item_id]
         # Chats that already have this story hear of the new source, matched or not.
-        told = set()
-        for chat_id in await outbox.story_chats(conn, story_id):
-            told.add(chat_id)
+        earlier_chats = story_chats.get(story_id, [])
+        chats_told = told_here.setdefault(story_id, set(earlier_chats))
+        for chat_id in earlier_chats:
+            if (chat_id, story_id) in also_checked:
+                continue  # asked once per poll: the answer cannot turn to yes
+            also_checked.add((chat_id, story_id))
+            if owed:  # rows keep the order in which they were owed
+                sends += await outbox.enqueue_many(conn, owed, now)
+                owed = []
             if await _also_reported(conn, chat_id, story_id, source, settings, now):
                 edits += 1
         if not mentions:
             continue
-        interested = await chats.subscribers(
-            conn,
-            regions=(m.value for m in mentions if m.kind == "region"),
-            terms=(m.value for m in mentions if m.kind == "term"),
-            places=(m.place for m in mentions if m.place),
-        )
-        earlier = await story_store.other_sources(conn, story_id, source.name)
-        for alert in alerts_for(item_id, item, mentions, interested, source.title):
-            if alert.chat_id in told:
-                continue
-            lang = await chats.chat_language(conn, alert.chat_id)
-
-            def names(code: str, lang: str = lang) -> str:
-                return region_name(code, lang)
-
-            text = render_alert(alert, lang=lang, region_name=names)
-            keyboard = mute_keyboard(
-                source_name=source.name,
-                source_title=source.title,
-                terms=alert.terms,
-                lang=lang,
-                hours=settings.mute_hours,
+        interested = _among(interested_any, mentions)
+        if story_id not in others:
+            others[story_id] = (
+                []
+                if story_id in started
+                else await story_store.other_sources(conn, story_id, source.name)
             )
-            if await outbox.enqueue(
-                conn,
-                chat_id=alert.chat_id,
-                item_id=item_id,
-                dedup_key=f"story:{story_id}",
-                text=text,
-                now=now,
-                story_id=story_id,
-                source=source.name,
-                regions=alert.regions,
-                terms=alert.terms,
-                reply_markup=keyboard,
-                also=earlier,
-            ):
-                sends += 1
+        rendered: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, JsonDict | None]]
+        rendered = {}
+        for alert in alerts_for(item_id, item, mentions, interested, source.title):
+            if alert.chat_id in chats_told:
+                continue
+            lang = languages.get(alert.chat_id, "en")
+            key = (lang, alert.regions, alert.terms)
+            if key not in rendered:
+
+                def names(code: str, lang: str = lang) -> str:
+                    return region_name(code, lang)
+
+                rendered[key] = (
+                    render_alert(alert, lang=lang, region_name=names),
+                    mute_keyboard(
+                        source_name=source.name,
+                        source_title=source.title,
+                        terms=alert.terms,
+                        lang=lang,
+                        hours=settings.mute_hours,
+                    ),
+                )
+            text, keyboard = rendered[key]
+            chats_told.add(alert.chat_id)
+            owed.append(
+                outbox.Owed(
+                    chat_id=alert.chat_id,
+                    item_id=item_id,
+                    dedup_key=f"story:{story_id}",
+                    text=text,
+                    story_id=story_id,
+                    source=source.name,
+                    regions=alert.regions,
+                    terms=alert.terms,
+                    reply_markup=keyboard,
+                    also=others[story_id],
+                )
+            )
+    sends += await outbox.enqueue_many(conn, owed, now)
     return Enqueued(matched, sends, edits, reissued_count)
+
+
+def _among(
+    interested: dict[int, tuple[set[str], set[str]]], mentions: list[Mention]
+) -> dict[int, tuple[set[str], set[str]]]:
+    """The poll's subscribers narrowed to one item's mentions: what chats.subscribers would
+    return for that item alone."""
+    places = {m.value for m in mentions if m.kind == "region"} | {
+        m.place for m in mentions if m.place
+    }
+    terms = {m.value for m in mentions if m.kind == "term"}
+    found: dict[int, tuple[set[str], set[str]]] = {}
+    for chat_id, (chat_regions, chat_terms) in interested.items():
+        regions_here, terms_here = chat_regions & places, chat_terms & terms
+        if regions_here or terms_here:
+            found[chat_id] = (regions_here, terms_here)
+    return found
 
 
 async def _also_reported(

@@ -92,12 +92,24 @@ def quiet_ends_at(quiet: tuple[str, str], timezone: str, now: float) -> float:
     return end.timestamp()
 
 
+ALSO_UNITS = MAX_MESSAGE_UNITS - 64  # room kept for the sender's "(possible repeat)" mark
+
+
 def alert_text(row: OutboxRow, lang: str) -> str:
-    """An alert as it stands now: its rendering plus the other sources that reported it."""
+    """An alert as it stands now: its rendering plus the other sources that reported it.
+
+    As many source names as fit within ALSO_UNITS; the rest are counted ("+N").
+    """
     if not row.also:
         return row.text
-    names = ", ".join(html.escape(title[:100], quote=False) for title in row.also)
-    return f"{row.text}\n{t(lang, 'alert_also', sources=names)}"
+    names = [html.escape(title[:100], quote=False) for title in row.also]
+    for shown in range(len(names), -1, -1):
+        rest = f" +{len(names) - shown}" if shown < len(names) else ""
+        line = t(lang, "alert_also", sources=", ".join(names[:shown]) + rest)
+        text = f"{row.text}\n{line}"
+        if utf16_len(text) <= ALSO_UNITS:
+            return text
+    return row.text
 
 
 def fits(texts: Sequence[str], limit: int = MAX_MESSAGE_UNITS) -> int:

@@ -69,28 +69,59 @@ def format_time(alert: Alert, lang: str) -> str:
 
 TITLE_CHARS = 500
 LINK_CHARS = 2000
+ALERT_UNITS = 3500  # an alert's own share of a message: the rest is for "also" and the repeat mark
+REASON_CHARS = 400
+# Escaping can multiply a string fivefold ("&" -> "&amp;"), so an alert that comes out too long
+# is rendered again with tighter caps (title, snippet, link) until it fits.
+_CAPS = ((TITLE_CHARS, SNIPPET_CHARS, LINK_CHARS), (200, 150, 500), (60, 50, 0))
 
 
 def render_alert(alert: Alert, *, lang: str, region_name: Callable[[str], str]) -> str:
     """The alert for one item in one chat: what matched, title, a line or two, source, time.
 
-    Title, snippet and link are capped, so the message stays far below 4096 UTF-16 units.
+    Title, snippet and link are capped, and escaped markup is measured, so the message stays
+    within ALERT_UNITS UTF-16 units whatever the source sent.
     """
+    text = ""
+    for title_chars, snippet_chars, link_chars in _CAPS:
+        text = _compose(alert, lang, region_name, title_chars, snippet_chars, link_chars)
+        if utf16_len(text) <= ALERT_UNITS:
+            break
+    return text
+
+
+def is_web_link(link: str) -> bool:
+    """Only http(s) links become buttons to press: a feed may say javascript: or file:."""
+    return link[:8].lower().startswith(("http://", "https://"))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _compose(
+    alert: Alert,
+    lang: str,
+    region_name: Callable[[str], str],
+    title_chars: int,
+    snippet_chars: int,
+    link_chars: int,
+) -> str:
     item = alert.item
     wanted = set(alert.regions) | set(alert.terms)
     mentions = [m for m in alert.mentions if m.value in wanted]
-    reasons = [f"📍 {html.escape(region_name(code), quote=False)}" for code in alert.regions]
-    reasons += [f"🔎 {html.escape(term, quote=False)}" for term in alert.terms]
-    title_text = item.title if len(item.title) <= TITLE_CHARS else item.title[:TITLE_CHARS] + "…"
-    title = highlight(title_text, _spans(mentions, "title"), tag="u") or "—"
-    body = snippet(item.text)
-    lines = [" · ".join(reasons), f"<b>{title}</b>"]
+    reasons = [f"📍 {region_name(code)}" for code in alert.regions]
+    reasons += [f"🔎 {term}" for term in alert.terms]
+    title = highlight(_cut(item.title, title_chars), _spans(mentions, "title"), tag="u") or "—"
+    body = snippet(item.text, snippet_chars)
+    lines = [html.escape(_cut(" · ".join(reasons), REASON_CHARS), quote=False), f"<b>{title}</b>"]
     if body:
         lines.append(highlight(body, _spans(mentions, "text")))
     footer = (
-        f"<i>{html.escape(alert.source_title[:200], quote=False)}</i> · {format_time(alert, lang)}"
+        f"<i>{html.escape(alert.source_title[: min(200, title_chars)], quote=False)}</i> · "
+        f"{format_time(alert, lang)}"
     )
-    if item.link and len(item.link) <= LINK_CHARS:
+    if item.link and len(item.link) <= link_chars and is_web_link(item.link):
         href = html.escape(item.link, quote=True)
         footer += f' · <a href="{href}">{t(lang, "alert_open")}</a>'
     lines.append(footer)

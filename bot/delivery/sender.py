@@ -169,7 +169,8 @@ class Sender:
         chat_id = head.chat_id
         rows = [head]
         async with self.db.write() as conn:
-            if self.settings.fold_seconds > 0:
+            # A digest goes out as it is; alerts are folded only into an alert.
+            if self.settings.fold_seconds > 0 and head.kind == "send":
                 rows += await outbox.claim_followers(conn, head, now)
             prefs = await self.prefs(conn, chat_id, now) if self.prefs else None
             lang = await chats.chat_language(conn, chat_id)

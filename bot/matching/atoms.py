@@ -11,85 +11,145 @@ compiled as a regular expression.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Collection, Iterable
+
 import ahocorasick
 
 from bot.matching.forms import term_forms
 from bot.matching.text import is_whole_word, is_word_char, normalize, normalize_phrase
 from bot.models import Field, Mention
 
+_NONE = -1  # a slot no word or phrase owns (a prefix only, or free)
+_MANY = -2  # a slot several words or phrases own: see `_shared`
+
 
 class AtomIndex:
-    """Watched words, phrases and prefixes, found in one pass over an item."""
+    """Watched words, phrases and prefixes, found in one pass over an item.
+
+    Kept compact, since a bot watches hundreds of thousands of forms: the automaton stores a
+    small int per key (a slot), and a slot's key length, owner and prefix flag sit in flat
+    arrays. A word or phrase is a small int too (`_term_ids`); its forms are not kept, they
+    are computed again (deterministically) when it is removed.
+    """
 
     def __init__(self) -> None:
-        self._terms: dict[str, frozenset[str]] = {}
-        self._by_form: dict[str, set[str]] = {}
-        self._prefixes: set[str] = set()
-        self._automaton = ahocorasick.Automaton()
+        self._term_ids: dict[str, int] = {}
+        self._term_names: list[str] = []
+        self._free_terms: list[int] = []
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._lengths = array("I")  # slot -> length of its key
+        self._owner = array("i")  # slot -> term id, _NONE or _MANY
+        self._shared: dict[int, set[int]] = {}  # slot -> term ids, for _MANY slots
+        self._is_prefix = bytearray()  # slot -> 1 when its key is a watched prefix
+        self._free_slots: list[int] = []
+        self._prefix_count = 0
         self._dirty = False
 
     def __len__(self) -> int:
-        return len(self._terms) + len(self._prefixes)
+        return len(self._term_ids) + self._prefix_count
 
     def __contains__(self, term: object) -> bool:
-        return term in self._terms
+        return term in self._term_ids
 
-    def add(self, term: str) -> None:
-        """Watch a word or phrase in all its forms; adding it again changes nothing."""
-        if term in self._terms:
-            return
-        forms = term_forms(term)
-        self._terms[term] = forms
-        for form in forms:
-            owners = self._by_form.setdefault(form, set())
-            if not owners:
-                self._add_key(form)
-            owners.add(term)
+    def add(self, term: str, forms: Iterable[str] | None = None) -> Collection[str]:
+        """Watch a word or phrase in all its forms; adding it again changes nothing.
+
+        `forms`: its forms as `term_forms` gave them before (saved), to skip expanding it.
+        Returns the forms added (nothing when the term was already watched)."""
+        if term in self._term_ids:
+            return ()
+        known = term_forms(term) if forms is None else frozenset(forms)
+        if self._free_terms:
+            term_id = self._free_terms.pop()
+            self._term_names[term_id] = term
+        else:
+            term_id = len(self._term_names)
+            self._term_names.append(term)
+        self._term_ids[term] = term_id
+        for form in known:
+            slot = self._slot(form)
+            owner = self._owner[slot]
+            if owner == _NONE:
+                self._owner[slot] = term_id
+            elif owner == _MANY:
+                self._shared[slot].add(term_id)
+            elif owner != term_id:
+                self._shared[slot] = {owner, term_id}
+                self._owner[slot] = _MANY
+        return known
 
     def remove(self, term: str) -> None:
         """Stop watching a word or phrase; unknown terms are ignored."""
-        forms = self._terms.pop(term, None)
-        if forms is None:
+        term_id = self._term_ids.pop(term, None)
+        if term_id is None:
             return
-        for form in forms:
-            owners = self._by_form.get(form)
-            if owners is None:
+        self._term_names[term_id] = ""
+        self._free_terms.append(term_id)
+        for form in term_forms(term):
+            slot = self._automaton.get(form, None)
+            if slot is None:
                 continue
-            owners.discard(term)
-            if not owners:
-                del self._by_form[form]
-                self._drop_key(form)
+            owner = self._owner[slot]
+            if owner == _MANY:
+                owners = self._shared[slot]
+                owners.discard(term_id)
+                if len(owners) == 1:
+                    self._owner[slot] = owners.pop()
+                    del self._shared[slot]
+            elif owner == term_id:
+                self._owner[slot] = _NONE
+                self._release(form, slot)
 
     def add_prefix(self, stem: str) -> None:
         """Watch every word starting with `stem`; reported as `stem*`."""
         stem = normalize_phrase(stem)
-        if stem and stem not in self._prefixes:
-            self._prefixes.add(stem)
-            self._add_key(stem)
+        if not stem:
+            return
+        slot = self._slot(stem)
+        if not self._is_prefix[slot]:
+            self._is_prefix[slot] = 1
+            self._prefix_count += 1
 
     def remove_prefix(self, stem: str) -> None:
         stem = normalize_phrase(stem)
-        if stem in self._prefixes:
-            self._prefixes.discard(stem)
-            self._drop_key(stem)
+        slot = self._automaton.get(stem, None) if stem else None
+        if slot is not None and self._is_prefix[slot]:
+            self._is_prefix[slot] = 0
+            self._prefix_count -= 1
+            self._release(stem, slot)
 
-    def _add_key(self, key: str) -> None:
-        if not self._automaton.exists(key):
-            self._automaton.add_word(key, key)
-            self._dirty = True
+    def _slot(self, key: str) -> int:
+        """The slot of `key`, added to the automaton when new."""
+        slot: int | None = self._automaton.get(key, None)
+        if slot is not None:
+            return slot
+        if self._free_slots:
+            slot = self._free_slots.pop()
+            self._lengths[slot] = len(key)
+        else:
+            slot = len(self._lengths)
+            self._lengths.append(len(key))
+            self._owner.append(_NONE)
+            self._is_prefix.append(0)
+        self._automaton.add_word(key, slot)
+        self._dirty = True
+        return slot
 
-    def _drop_key(self, key: str) -> None:
-        if key not in self._by_form and key not in self._prefixes:
+    def _release(self, key: str, slot: int) -> None:
+        """Drop `key` from the automaton once neither a term nor a prefix needs it."""
+        if self._owner[slot] == _NONE and not self._is_prefix[slot]:
             self._automaton.remove_word(key)
+            self._free_slots.append(slot)
             self._dirty = True
 
     def find(self, title: str, text: str) -> list[Mention]:
         """Mentions of watched atoms, title first, in text order."""
         if self._dirty:
-            if self._by_form or self._prefixes:
+            if len(self._automaton):
                 self._automaton.make_automaton()
             self._dirty = False
-        if not self._by_form and not self._prefixes:
+        if not len(self._automaton):
             return []
         fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
         return [m for field, value in fields for m in self._find_in(field, value)]
@@ -99,22 +159,30 @@ class AtomIndex:
             return []
         norm = normalize(original)
         text = norm.text
+        lengths, owner, is_prefix = self._lengths, self._owner, self._is_prefix
+        names = self._term_names
         mentions: list[Mention] = []
-        for last, key in self._automaton.iter(text):
-            start, end = last - len(key) + 1, last + 1
-            if key in self._prefixes and not is_word_char(text, start - 1):
+        for last, slot in self._automaton.iter(text):
+            end = last + 1
+            start = end - lengths[slot]
+            if is_prefix[slot] and not is_word_char(text, start - 1):
                 word_end = end
                 while is_word_char(text, word_end):
                     word_end += 1
                 o_start, o_end = norm.span(start, word_end)
                 surface = original[o_start:o_end]
-                mentions.append(Mention("term", f"{key}*", surface, field, o_start, o_end))
-            owners = self._by_form.get(key)
-            if not owners or not is_whole_word(text, start, end):
+                key = f"{text[start:end]}*"
+                mentions.append(Mention("term", key, surface, field, o_start, o_end))
+            term_id = owner[slot]
+            if term_id == _NONE or not is_whole_word(text, start, end):
                 continue
+            if term_id == _MANY:
+                terms = sorted(names[t] for t in self._shared[slot])
+            else:
+                terms = [names[term_id]]
             o_start, o_end = norm.span(start, end)
             surface = original[o_start:o_end]
-            for term in sorted(owners):
+            for term in terms:
                 mentions.append(Mention("term", term, surface, field, o_start, o_end))
         mentions.sort(key=lambda m: (m.start, m.end))
         return mentions

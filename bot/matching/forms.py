@@ -27,7 +27,7 @@ _HEAD_POS = frozenset({"NOUN"})
 _AGREEING_POS = frozenset({"ADJF", "PRTF", "NUMR"})
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=4_096)
 def term_forms(term: str) -> frozenset[str]:
     """Normalized surface forms of a watch term; empty for a blank term."""
     words = normalize_phrase(term).split()

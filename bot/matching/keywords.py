@@ -17,20 +17,33 @@ A one-word query is the word: `/watch дрон` reports "дрон", as plain wat
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
 from bot.matching.atoms import AtomIndex
 from bot.matching.forms import term_forms
-from bot.matching.query import Atom, Query, parse_query
+from bot.matching.query import Atom, Query, QueryError, parse_query
+from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
 from bot.models import Field, Mention
 
 __all__ = ["KeywordIndex", "term_forms"]
+
+log = logging.getLogger(__name__)
 
 
 class KeywordIndex:
     """Every watch query of every chat, found in one pass over an item."""
 
-    def __init__(self) -> None:
+    def __init__(self, forms_file: Path | None = None) -> None:
+        """`forms_file`: where words' and phrases' forms are saved (`bot.matching.saved_forms`)
+        so that `load` at the next start does not expand them again; None: not saved."""
+        self._forms_file = forms_file
+        self._forms_writer: FormsWriter | None = None
         self._queries: dict[str, Query] = {}
-        self._users: dict[str, set[str]] = {}  # atom key -> texts of the queries using it
+        # atom key -> the text of the one query using it, or the texts of several (most
+        # atoms have one user: a set each would cost 200 bytes)
+        self._users: dict[str, str | set[str]] = {}
         self._atoms = AtomIndex()
 
     def __len__(self) -> int:
@@ -48,17 +61,72 @@ class KeywordIndex:
         known = self._queries.get(text)
         if known is not None:
             return known
-        query = parse_query(text)
+        return self._add(text, parse_query(text))
+
+    def _add(self, text: str, query: Query) -> Query:
+        if text in self._queries:
+            return self._queries[text]
         self._queries[text] = query
         for atom in query.atoms:
-            users = self._users.setdefault(atom.key, set())
-            if not users:
+            users = self._users.get(atom.key)
+            if users is None:
                 if atom.prefix:
                     self._atoms.add_prefix(atom.text)
                 else:
-                    self._atoms.add(atom.text)
-            users.add(text)
+                    self._save(atom.text, self._atoms.add(atom.text))
+                self._users[atom.key] = text
+            elif isinstance(users, set):
+                users.add(text)
+            elif users != text:
+                self._users[atom.key] = {users, text}
         return query
+
+    def load(self, texts: Iterable[str]) -> list[str]:
+        """Watch many queries at once (at start-up); returns those that do not parse.
+
+        Words and phrases whose forms `forms_file` holds are not expanded again, and the
+        file is rewritten with the forms of the words and phrases these queries use."""
+        queries: dict[str, Query] = {}
+        unreadable: list[str] = []
+        for text in texts:
+            try:
+                queries[text] = parse_query(text)
+            except QueryError:
+                unreadable.append(text)
+        if self._forms_file is None:
+            for text, query in queries.items():
+                self._add(text, query)
+            return unreadable
+        needed = {a.text for q in queries.values() for a in q.atoms if not a.prefix}
+        try:
+            writer = FormsWriter(self._forms_file)
+        except OSError as exc:  # saving only spares time at the next start
+            log.warning("event=forms_file_unwritable path=%s error=%s", self._forms_file, exc)
+            self._forms_file = None
+            return self.load(queries) + unreadable
+        for term, forms, line in read_forms(self._forms_file):
+            if term in needed and term not in self._atoms:
+                self._atoms.add(term, forms)
+                writer.copy(line)
+        self._forms_writer = writer
+        try:
+            for text, query in queries.items():
+                self._add(text, query)
+        finally:
+            self._forms_writer = None
+            writer.close()
+        return unreadable
+
+    def _save(self, term: str, forms: Collection[str]) -> None:
+        if not forms or self._forms_file is None:
+            return
+        if self._forms_writer is not None:
+            self._forms_writer.write(term, forms)
+        else:
+            try:
+                append_forms(self._forms_file, term, forms)
+            except OSError as exc:
+                log.warning("event=forms_file_unwritable path=%s error=%s", self._forms_file, exc)
 
     def remove(self, text: str) -> None:
         """Stop watching the query `text`; unknown queries are ignored."""
@@ -69,13 +137,23 @@ class KeywordIndex:
             users = self._users.get(atom.key)
             if users is None:
                 continue
-            users.discard(text)
-            if not users:
+            if isinstance(users, set):
+                users.discard(text)
+                if len(users) == 1:
+                    self._users[atom.key] = users.pop()
+                continue
+            if users == text:
                 del self._users[atom.key]
                 if atom.prefix:
                     self._atoms.remove_prefix(atom.text)
                 else:
                     self._atoms.remove(atom.text)
+
+    def _user_texts(self, key: str) -> tuple[str, ...] | set[str]:
+        users = self._users.get(key)
+        if users is None:
+            return ()
+        return users if isinstance(users, set) else (users,)
 
     def find(self, title: str, text: str) -> list[Mention]:
         """One mention per (matching query, atom occurrence that supports it), title first."""
@@ -85,7 +163,7 @@ class KeywordIndex:
         by_key: dict[str, list[Mention]] = {}
         for mention in found:
             by_key.setdefault(mention.value, []).append(mention)
-        candidates = sorted({q for key in by_key for q in self._users.get(key, ())})
+        candidates = sorted({q for key in by_key for q in self._user_texts(key)})
         fields: dict[str, set[Field]] = {k: {m.field for m in ms} for k, ms in by_key.items()}
 
         def present(atom: Atom) -> bool:

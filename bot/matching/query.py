@@ -238,6 +238,10 @@ def parse_query(raw: str) -> Query:
         raise QueryError("too_many_terms", 0, str(MAX_ATOMS))
     if query.matches(lambda atom: False):
         raise QueryError("only_negative", 0)
+    # The canonical text is what is stored and parsed again at start-up, so it must fit too:
+    # "title:(a OR b)" is stored as "title:a OR title:b", and quoting adds characters.
+    if len(str(query)) > MAX_QUERY_CHARS:
+        raise QueryError("too_long", MAX_QUERY_CHARS + 1, str(MAX_QUERY_CHARS))
     return query
 
 
@@ -340,9 +344,18 @@ def _atom(token: _Token, field: Field | None) -> Atom:
         stem = normalize_phrase(text)
         if sum(ch.isalnum() for ch in stem) < MIN_PREFIX_CHARS:
             raise QueryError("short_prefix", token.column, str(MIN_PREFIX_CHARS))
+        # A prefix is written unquoted, so one that reads as "field:word" once punctuation and
+        # accents are gone ("¿o:A*", "o:\u0301a*") would not parse back: refuse it as a field.
+        head, colon, rest = stem.partition(":")
+        if colon and head.isalpha() and rest[:1].isalpha():
+            raise QueryError("unknown_field", token.column, head)
         return Atom(stem, prefix=True, field=field)
-    keep_case = text.isupper() and len(text) <= 6
-    return Atom(text if keep_case else text.lower(), field=field)
+    if text.isupper() and len(text) <= 6:
+        return Atom(text, field=field)
+    # Lowercase, then strip again: "İ".lower() is "i" plus a combining dot, which the next
+    # parse of the stored text would strip, so the query would not read back the same.
+    lowered = " ".join(filter(None, (_strip_punctuation(w) for w in text.lower().split())))
+    return Atom(lowered or text.lower(), field=field)
 
 
 def _strip_punctuation(word: str) -> str:

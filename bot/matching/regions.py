@@ -143,14 +143,18 @@ class RegionMatcher:
                 )
         return mentions
 
-    def _candidates(self, text: str) -> Iterable[tuple[int, int, Pattern]]:
+    def _candidates(self, text: str) -> list[tuple[int, int, Pattern]]:
+        found: list[tuple[int, int, Pattern]] = []
+        size = len(text)
         for last, (length, pattern) in self._automaton.iter(text):
-            start, end = last - length + 1, last + 1
+            end = last + 1
+            start = end - length
             # most hits sit inside a longer word: reject those before the full check
-            if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+            if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
                 continue
             if is_whole_word(text, start, end, join_hyphens=True):
-                yield start, end, pattern
+                found.append((start, end, pattern))
+        return found
 
     def _counts(
         self, norm: Normalized, original: str, field: Field, start: int, end: int, p: Pattern
@@ -208,12 +212,18 @@ def _reads_as_adjective(text: str, original: str, start: int, end: int, norm: No
     return first.islower() and not after[0].endswith(_VERB_ENDINGS)
 
 
+def _leftmost_longest_first(candidate: tuple[int, int, Pattern]) -> tuple[int, int]:
+    return candidate[0], candidate[0] - candidate[1]
+
+
 def _leftmost_longest(
-    candidates: Iterable[tuple[int, int, Pattern]],
+    candidates: list[tuple[int, int, Pattern]],
 ) -> list[tuple[int, int, Pattern]]:
+    if len(candidates) < 2:
+        return list(candidates)
     chosen: list[tuple[int, int, Pattern]] = []
     last_end = -1
-    for start, end, pattern in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):
+    for start, end, pattern in sorted(candidates, key=_leftmost_longest_first):
         if start >= last_end:
             chosen.append((start, end, pattern))
             last_end = end

@@ -8,10 +8,13 @@ in the original text. Pure functions; nothing here touches I/O.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u0301\u0300")
+_SLOW = re.compile("[" + "".join(sorted(_DROP)) + "İ]")  # what only `_normalize_slow` handles
 _APOSTROPHES = frozenset("'\u2019\u02bc`\u2032\u2018\u02b9")
 _HYPHENS = frozenset("\u2010\u2011")
 _FOLD = {"ё": "е", "ѐ": "е"}
@@ -22,7 +25,7 @@ class Normalized:
     """A normalized text and, for each of its characters, the offset in the original."""
 
     text: str
-    origin: tuple[int, ...]  # len(text) + 1 entries; the last is len(original)
+    origin: Sequence[int]  # len(text) + 1 entries; the last is len(original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the normalized slice [start, end)."""
@@ -54,20 +57,30 @@ _FAST = str.maketrans(
     }
 )
 _SPACE_RUNS = re.compile("  +")
+# the characters `_FAST` changes (a plain space maps to itself): most texts have few, and
+# replacing only those is quicker than str.translate over every character
+_CHANGED = re.compile("[" + re.escape("".join(chr(c) for c in _FAST if chr(c) != " ")) + "]")
 
 
+def _changed(match: re.Match[str]) -> str:
+    return match.group().translate(_FAST)
+
+
+@functools.lru_cache(maxsize=16)
 def normalize(text: str) -> Normalized:
-    """Normalize `text` for matching, keeping a map back to the original offsets."""
-    if "İ" not in text and not any(ch in text for ch in _DROP):
+    """Normalize `text` for matching, keeping a map back to the original offsets.
+
+    Cached for the last few texts: region and term matching read the same item."""
+    if _SLOW.search(text) is None:
         return _normalize_fast(text)
     return _normalize_slow(text)
 
 
 def _normalize_fast(text: str) -> Normalized:
     """The same as `_normalize_slow` for text without dropped characters, at C speed."""
-    folded = text.translate(_FAST).lower()
+    folded = _CHANGED.sub(_changed, text).lower()
     if "  " not in folded:
-        return Normalized(folded, tuple(range(len(text) + 1)))
+        return Normalized(folded, range(len(text) + 1))
     parts: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -95,6 +108,8 @@ def _normalize_slow(text: str) -> Normalized:
         out.append(_fold_char(ch))
         origin.append(i)
     origin.append(len(text))
+    if len(out) == len(text):  # nothing dropped: the same map the fast path gives
+        return Normalized("".join(out), range(len(text) + 1))
     return Normalized("".join(out), tuple(origin))
 
 
@@ -154,35 +169,35 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A word character (`is_word_char`) and a word as `words_after` reads it: word characters
+# and hyphens, the hyphen not last in the text. Compiled once, so the scans run in C.
+_WORD_CHAR = r"(?:[^\W_]|(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff]))"
+_WORD = re.compile(_WORD_CHAR + r"(?:" + _WORD_CHAR + r"|-(?=.))*", re.S)
+
+
+@functools.lru_cache(maxsize=16)
+def _reversed(text: str) -> str:
+    return text[::-1]
+
+
 def words_before(text: str, start: int, count: int) -> list[str]:
     """Up to `count` words that end before `start`, nearest first."""
+    # the rules are symmetric, so the words before are the words after in the reversed text
     found: list[str] = []
-    i = start - 1
-    while i >= 0 and len(found) < count:
-        while i >= 0 and not is_word_char(text, i):
-            i -= 1
-        end = i + 1
-        while i >= 0 and (is_word_char(text, i) or (text[i] == "-" and i > 0)):
-            i -= 1
-        word = text[i + 1 : end].strip("-")
-        if word:
-            found.append(word)
+    for match in _WORD.finditer(_reversed(text), max(len(text) - start, 0)):
+        found.append(match.group().rstrip("-")[::-1])
+        if len(found) == count:
+            break
     return found
 
 
 def words_after(text: str, end: int, count: int) -> list[str]:
     """Up to `count` words that start at or after `end`, nearest first."""
     found: list[str] = []
-    i, n = end, len(text)
-    while i < n and len(found) < count:
-        while i < n and not is_word_char(text, i):
-            i += 1
-        start = i
-        while i < n and (is_word_char(text, i) or (text[i] == "-" and i + 1 < n)):
-            i += 1
-        word = text[start:i].strip("-")
-        if word:
-            found.append(word)
+    for match in _WORD.finditer(text, max(end, 0)):
+        found.append(match.group().rstrip("-"))
+        if len(found) == count:
+            break
     return found
 
 

@@ -31,6 +31,10 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+_WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 _CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
@@ -170,14 +174,29 @@ async def get_me(state: SandboxState, params: Params) -> Any:
 
 @_method(
     "logOut", "close", "sendChatAction", "setMyName", "setMyDescription",
-    "setMyShortDescription", "setChatMenuButton", "setWebhook",
+    "setMyShortDescription", "setChatMenuButton",
 )  # fmt: skip
 async def accept(state: SandboxState, params: Params) -> Any:
     return True
 
 
+@_method("setWebhook")
+async def set_webhook(state: SandboxState, params: Params) -> Any:
+    url = params.get_str("url") or ""
+    if url and not url.startswith(("http://", "https://")):
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    state.webhook_url = url
+    state.webhook_secret = params.get_str("secret_token") or None
+    if params.get_bool("drop_pending_updates"):
+        state.updates.clear()
+    state.notify()
+    return True
+
+
 @_method("deleteWebhook")
 async def delete_webhook(state: SandboxState, params: Params) -> Any:
+    state.webhook_url = ""
+    state.webhook_secret = None
     if params.get_bool("drop_pending_updates"):
         state.updates.clear()
     return True
@@ -185,11 +204,17 @@ async def delete_webhook(state: SandboxState, params: Params) -> Any:
 
 @_method("getWebhookInfo")
 async def get_webhook_info(state: SandboxState, params: Params) -> Any:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(state.updates)}
+    return {
+        "url": state.webhook_url,
+        "has_custom_certificate": False,
+        "pending_update_count": len(state.updates),
+    }
 
 
 @_method("getUpdates")
 async def get_updates(state: SandboxState, params: Params) -> Any:
+    if state.webhook_url:
+        raise ApiError(409, _WEBHOOK_ACTIVE)
     offset = params.get_int("offset", 0) or 0
     limit = min(max(params.get_int("limit", 100) or 100, 1), 100)
     timeout = max(params.get_int("timeout", 0) or 0, 0)

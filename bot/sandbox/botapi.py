@@ -11,7 +11,8 @@ Standalone, for debugging: ``python -m bot.sandbox.botapi --port 8081``, then op
 address for the web chat.
 
 Bot API (``GET``/``POST /bot{token}/{method}``, JSON, form or multipart parameters): getMe,
-getUpdates (real long polling), deleteWebhook, getWebhookInfo, sendMessage, editMessageText,
+getUpdates (real long polling), setWebhook (updates are then POSTed to the bot, and
+getUpdates answers 409), deleteWebhook, getWebhookInfo, sendMessage, editMessageText,
 editMessageReplyMarkup, deleteMessage(s), answerCallbackQuery, getChat, getChatMember,
 getChatAdministrators, set/get/deleteMyCommands, and no-ops (logOut, close, sendChatAction,
 setMyDescription, ...). Answers and errors have Telegram's shape and wording: a wrong token is
@@ -65,6 +66,7 @@ from aiohttp import web
 from bot.sandbox.api_methods import METHODS, Params
 from bot.sandbox.state import BOT_FIRST_NAME, ApiError, JsonDict, SandboxState, scope_key
 from bot.sandbox.webchat import WebChat
+from bot.sandbox.webhook_push import WebhookPusher
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +131,7 @@ class BotApiSandbox:
         )
         self._runner: web.AppRunner | None = None
         self._in_flight = 0
+        self._webhook = WebhookPusher(self.state)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -148,11 +151,13 @@ class BotApiSandbox:
         await site.start()
         self._runner = runner
         self.port = int(runner.addresses[0][1])
+        self._webhook.start()
         log.info("event=sandbox_started url=%s", self.base_url)
 
     async def stop(self) -> None:
         """Answer pending long polls (with ``[]``), then stop serving."""
         self.state.close()
+        await self._webhook.stop()
         for _ in range(200):
             if self._in_flight == 0:
                 break

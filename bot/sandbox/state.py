@@ -157,6 +157,8 @@ class SandboxState:
         self.failures: dict[int, deque[ApiError]] = {}
         self.closing = False
         self.poll_generation = 0
+        self.webhook_url = ""
+        self.webhook_secret: str | None = None
         self._next_update_id = 1
         self._next_callback_id = 1
         self._rev = 0

@@ -85,8 +85,13 @@ _DOTTED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(value: str) -> datetime | None:
-    """Return the moment ``value`` names as an aware UTC datetime, or None if unreadable."""
+    """Return the moment ``value`` names as an aware UTC datetime, or None if unreadable.
+
+    Cached: a feed is parsed again on every change, and all but its newest items come back
+    with the very same date strings (datetimes are immutable, so sharing them is safe).
+    """
     text = value.strip()
     if not text:
         return None

@@ -18,17 +18,35 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["collapse_line", "html_to_text", "plain_text"]
+__all__ = ["collapse_line", "html_to_line", "html_to_text", "plain_text"]
 
 _DROP = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
+_BLOCK_NAMES = (
+    "p div li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table thead tbody tfoot blockquote pre"
+    " section article aside header footer nav figure figcaption address center details summary"
+    " main form fieldset caption"
+).split()
+
+
+def _by_first_letter(names: list[str]) -> str:
+    """``p|pre|div|dl`` as ``p(?:re)?|d(?:iv|l)``: the same matches (a \\b follows), but the
+    regex engine tries one branch per letter instead of every name at every "<"."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(name[1:])
+    branches = []
+    for first, rests in groups.items():
+        alternatives = "|".join(rest for rest in rests if rest)
+        optional = "?" if "" in rests else ""
+        branches.append(f"{first}(?:{alternatives}){optional}" if alternatives else first)
+    return "|".join(branches)
+
+
 _BLOCK = re.compile(
-    r"<(?:/?(?:\w+:)?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|thead|tbody|tfoot"
-    r"|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|address"
-    r"|center|details|summary|main|form|fieldset|caption)|br|hr)\b[^>]*>",
-    re.IGNORECASE,
+    rf"<(?:/?(?:\w+:)?(?:{_by_first_letter(_BLOCK_NAMES)})|br|hr)\b[^>]*>", re.IGNORECASE
 )
 # A tag starts with a letter, "/" or "!"; a lone "<" (as in "a < b") is text.
 _TAG = re.compile(r"<(?:/?[A-Za-z][^>]*|![^>]*|\?[^>]*)>")
@@ -54,6 +72,14 @@ def html_to_text(fragment: str) -> str:
         lines = (line.strip() for line in text.split(_BREAK))
         text = "\n".join(line for line in lines if line)
     return text
+
+
+def html_to_line(fragment: str) -> str:
+    """html_to_text collapsed to one line, for titles; a fragment without tags takes a shortcut
+    (its line breaks would be collapsed anyway)."""
+    if "<" not in fragment:
+        return collapse_line(html.unescape(fragment) if "&" in fragment else fragment)
+    return collapse_line(html_to_text(fragment))
 
 
 def collapse_line(text: str) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from bot.errors import FeedError
 from bot.models import Entry
 from bot.sources.dates import parse_date
-from bot.sources.html_text import collapse_line, html_to_text, plain_text
+from bot.sources.html_text import html_to_line, html_to_text, plain_text
 
 __all__ = ["parse_json_feed"]
 
@@ -38,7 +38,12 @@ def parse_json_feed(body: bytes, *, url: str) -> list[Entry]:
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise FeedError('not a JSON feed: expected an object with an "items" list')
     home = _text(document.get("home_page_url")) or _text(document.get("feed_url"))
-    base = urljoin(url, home) if url and home else (home or url)
+    base = url
+    if home:
+        try:
+            base = urljoin(url, home) if url else home
+        except ValueError:  # "http://[" and such: links are resolved against the feed URL
+            base = url
     entries = (_entry(item, base) for item in document["items"] if isinstance(item, dict))
     return [entry for entry in entries if entry is not None]
 
@@ -50,7 +55,7 @@ def _entry(item: dict[str, Any], base: str) -> Entry | None:
     if link and base and not link.startswith(("http://", "https://")):
         with contextlib.suppress(ValueError):
             link = urljoin(base, link)
-    title = collapse_line(html_to_text(_text(item.get("title"))))
+    title = html_to_line(_text(item.get("title")))
     from_html = html_to_text(_text(item.get("content_html")))
     from_text = plain_text(_text(item.get("content_text")))
     text = from_html if len(from_html) >= len(from_text) else from_text

@@ -28,7 +28,7 @@ from lxml import etree
 from bot.errors import FeedError
 from bot.models import Entry
 from bot.sources.dates import parse_date
-from bot.sources.html_text import collapse_line, html_to_text, plain_text
+from bot.sources.html_text import collapse_line, html_to_line, html_to_text, plain_text
 
 __all__ = ["parse_tree"]
 
@@ -61,6 +61,18 @@ _RSS_DATES = (
     f"{_DCTERMS}created",
 )
 _ATOM_DATES = ("published", "issued", "updated", "modified", "created", f"{_DC}date")
+# Namespaced spellings of the fields read by their local name ("{http://purl.org/rss/1.0/}title"
+# counts as "title"); any other namespaced tag keeps its full name, which no lookup uses.
+_RSS_ALIASES = {
+    f"{{{ns}}}{name}": name
+    for ns in _RSS_NS
+    for name in ("title", "description", "guid", "link", "pubDate")
+}
+_ATOM_ALIASES = {
+    f"{{{ns}}}{name}": name
+    for ns in _ATOM_NS
+    for name in ("title", "content", "summary", "id", *_ATOM_DATES[:-1])
+}
 _WEB = ("http://", "https://")
 
 _Fields = dict[str, etree._Element]
@@ -83,9 +95,9 @@ def _collect(entries: Iterable[Entry | None]) -> list[Entry]:
 
 
 def _rss_entry(item: etree._Element, url: str) -> Entry | None:
-    fields = _children(item, _RSS_NS)
+    fields = _children(item, _RSS_ALIASES)
     title_el = _first(fields, "title", f"{_DC}title", f"{_MEDIA}title")
-    title = collapse_line(_html(title_el)) if title_el is not None else ""
+    title = _html_line(title_el) if title_el is not None else ""
     text = _fuller(
         _html,
         _first(fields, _CONTENT_ENCODED),
@@ -117,9 +129,9 @@ def _rss_entry(item: etree._Element, url: str) -> Entry | None:
 
 
 def _atom_entry(entry: etree._Element, url: str) -> Entry | None:
-    fields = _children(entry, _ATOM_NS)
+    fields = _children(entry, _ATOM_ALIASES)
     title_el = _first(fields, "title")
-    title = collapse_line(_atom_text(title_el)) if title_el is not None else ""
+    title = _atom_line(title_el) if title_el is not None else ""
     text = _fuller(_atom_text, _first(fields, "content"), _first(fields, "summary"))
     guid = _stripped(_first(fields, "id"))
     link_el = _alternate_link(entry)
@@ -145,8 +157,12 @@ def _alternate_link(entry: etree._Element) -> etree._Element | None:
 
 def _atom_text(element: etree._Element) -> str:
     """Plain text of an Atom text construct, by its type (1.0) or mode (0.3)."""
-    kind = (element.get("type") or "text").lower()
-    mode = (element.get("mode") or "").lower()
+    kind = element.get("type")
+    mode = element.get("mode")
+    if mode is None and (kind is None or kind == "text"):  # the usual case, read directly
+        return plain_text(_itertext(element) if len(element) else element.text or "")
+    kind = (kind or "text").lower()
+    mode = (mode or "").lower()
     if mode == "base64" or _is_binary_type(kind):
         try:
             decoded = base64.b64decode(element.text or "").decode("utf-8", "replace")
@@ -158,6 +174,13 @@ def _atom_text(element: etree._Element) -> str:
     if "html" in kind or mode == "escaped":
         return _html(element)
     return plain_text(_itertext(element))
+
+
+def _atom_line(element: etree._Element) -> str:
+    """_atom_text on one line (titles); plain text read directly in the usual case."""
+    if len(element) == 0 and element.get("mode") is None and element.get("type") in (None, "text"):
+        return collapse_line(element.text or "")
+    return collapse_line(_atom_text(element))
 
 
 def _is_binary_type(kind: str) -> bool:
@@ -172,6 +195,13 @@ def _html(element: etree._Element) -> str:
     return html_to_text(_markup(element, escape_text=False))
 
 
+def _html_line(element: etree._Element) -> str:
+    """_html on one line (titles)."""
+    if len(element) == 0:
+        return html_to_line(element.text or "")
+    return collapse_line(_html(element))
+
+
 def _markup(element: etree._Element, *, escape_text: bool) -> str:
     head = element.text or ""
     if escape_text:
@@ -180,18 +210,13 @@ def _markup(element: etree._Element, *, escape_text: bool) -> str:
     return head + "".join(parts)
 
 
-def _children(parent: etree._Element, home: frozenset[str]) -> _Fields:
-    """First child per tag; tags in a ``home`` namespace are keyed by their local name."""
+def _children(parent: etree._Element, aliases: dict[str, str]) -> _Fields:
+    """First child per tag; tags in the feed format's own namespace keyed by their local name."""
     fields: _Fields = {}
     for child in parent:
         tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        if tag[0] == "{":
-            namespace, _, local = tag[1:].partition("}")
-            if namespace in home:
-                tag = local
-        fields.setdefault(tag, child)
+        if isinstance(tag, str):
+            fields.setdefault(aliases.get(tag, tag), child)
     return fields
 
 

@@ -65,6 +65,29 @@ async def watch(conn: aiosqlite.Connection, chat_id: int, term: str, now: float)
     return cur.rowcount > 0
 
 
+async def watch_state(conn: aiosqlite.Connection, chat_id: int, term: str) -> tuple[int, bool]:
+    """How many terms the chat watches, and whether `term` is one of them (one round trip)."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT (SELECT count(*) FROM watch_terms WHERE chat_id = ?1), "
+            "EXISTS (SELECT 1 FROM watch_terms WHERE chat_id = ?1 AND term = ?2)",
+            (chat_id, term),
+        )
+    )
+    return (int(rows[0][0]), bool(rows[0][1])) if rows else (0, False)
+
+
+async def followed_count(conn: aiosqlite.Connection, chat_id: int) -> int:
+    """The chat's regions and towns together."""
+    async with conn.execute(
+        "SELECT (SELECT count(*) FROM region_subscriptions WHERE chat_id = ?1) "
+        "+ (SELECT count(*) FROM place_subscriptions WHERE chat_id = ?1)",
+        (chat_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def unwatch(conn: aiosqlite.Connection, chat_id: int, term: str) -> bool:
     cur = await conn.execute(
         "DELETE FROM watch_terms WHERE chat_id = ? AND term = ?", (chat_id, term)
@@ -139,6 +162,20 @@ async def chat_language(conn: aiosqlite.Connection, chat_id: int) -> str:
     async with conn.execute("SELECT language FROM chats WHERE id = ?", (chat_id,)) as cur:
         row = await cur.fetchone()
     return str(row[0]) if row else "en"
+
+
+async def chat_languages(conn: aiosqlite.Connection, chat_ids: Iterable[int]) -> dict[int, str]:
+    """chat_language for many chats in one query ("en" for an unknown chat)."""
+    wanted = sorted(set(chat_ids))
+    found = {chat_id: "en" for chat_id in wanted}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT id, language FROM chats WHERE id IN ({marks})", chunk
+        )
+        found.update((int(r[0]), str(r[1])) for r in rows)
+    return found
 
 
 async def deactivate_chat(conn: aiosqlite.Connection, chat_id: int) -> None:

@@ -8,34 +8,49 @@ import aiosqlite
 
 from bot.models import Item
 
+_COLUMNS = 8
+_CHUNK = 999 // _COLUMNS  # rows per statement: SQLite's smallest variable limit
+
 
 async def insert_new_items(
     conn: aiosqlite.Connection, items: list[Item], fetched_at: float
 ) -> list[tuple[int, Item]]:
-    """Insert items; return (id, item) for those not stored before, in feed order."""
+    """Insert items; return (id, item) for those not stored before, in feed order.
+
+    One multi-row INSERT per chunk: a round trip per item through aiosqlite's thread costs
+    more than the insert itself."""
+    ids: dict[tuple[str, str], int] = {}
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        marks = ",".join("(?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+        rows = await conn.execute_fetchall(
+            f"""
+            INSERT INTO items (source, key, link, title, text, language, published_at, fetched_at)
+            VALUES {marks}
+            ON CONFLICT (source, key) DO NOTHING
+            RETURNING id, source, key
+            """,
+            [
+                value
+                for item in chunk
+                for value in (
+                    item.source,
+                    item.key,
+                    item.link,
+                    item.title,
+                    item.text,
+                    item.language,
+                    item.published.timestamp(),
+                    fetched_at,
+                )
+            ],
+        )
+        ids.update(((str(r[1]), str(r[2])), int(r[0])) for r in rows)
     new: list[tuple[int, Item]] = []
     for item in items:
-        async with conn.execute(
-            """
-            INSERT INTO items (source, key, link, title, text, language, published_at, fetched_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (source, key) DO NOTHING
-            RETURNING id
-            """,
-            (
-                item.source,
-                item.key,
-                item.link,
-                item.title,
-                item.text,
-                item.language,
-                item.published.timestamp(),
-                fetched_at,
-            ),
-        ) as cur:
-            row = await cur.fetchone()
-        if row is not None:
-            new.append((int(row[0]), item))
+        item_id = ids.pop((item.source, item.key), None)  # a repeated key: its first row only
+        if item_id is not None:
+            new.append((item_id, item))
     return new
 
 

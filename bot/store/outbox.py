@@ -106,6 +106,66 @@ async def enqueue(
 
 
 @dataclass(frozen=True, slots=True)
+class Owed:
+    """One alert row for enqueue_many: enqueue's arguments."""
+
+    chat_id: int
+    item_id: int | None
+    dedup_key: str
+    text: str
+    story_id: int | None = None
+    source: str | None = None
+    regions: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    reply_markup: JsonDict | None = None
+    also: list[tuple[str, str]] | None = None
+
+
+async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float) -> int:
+    """enqueue for many rows, in order, a few statements in all; returns how many were queued
+    (a chat that already has a row with the same dedup key gets none)."""
+    queued = 0
+    encoded: dict[object, str | None] = {}  # rows of one item share their JSON
+
+    def dumps(key: object, value: object) -> str | None:
+        if key not in encoded:
+            encoded[key] = json.dumps(value, ensure_ascii=False) if value else None
+        return encoded[key]
+
+    for start in range(0, len(owed), 90):  # 10 values a row, under SQLite's old 999 limit
+        chunk = owed[start : start + 90]
+        values: list[object] = []
+        for row in chunk:
+            also = tuple(tuple(pair) for pair in row.also) if row.also else ()
+            values += (
+                row.chat_id,
+                row.item_id,
+                row.dedup_key,
+                row.text,
+                now,
+                row.story_id,
+                row.source,
+                dumps(
+                    ("reasons", row.regions, row.terms),
+                    {"regions": list(row.regions), "terms": list(row.terms)},
+                ),
+                dumps(("markup", id(row.reply_markup)), row.reply_markup),
+                dumps(("also", also), [list(pair) for pair in also]),
+            )
+        marks = ",".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
+        rows = await conn.execute_fetchall(
+            f"""
+            INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, source,
+                reasons, reply_markup, also)
+            VALUES {marks} ON CONFLICT (chat_id, dedup_key) DO NOTHING RETURNING id
+            """,
+            values,
+        )
+        queued += len(list(rows))
+    return queued
+
+
+@dataclass(frozen=True, slots=True)
 class StoryAlert:
     """The alert a chat already has (or is owed) for a story."""
 
@@ -136,6 +196,25 @@ async def story_chats(conn: aiosqlite.Connection, story_id: int) -> list[int]:
         "SELECT DISTINCT chat_id FROM outbox WHERE story_id = ? AND kind = 'send'", (story_id,)
     ) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def story_chats_many(
+    conn: aiosqlite.Connection, story_ids: Iterable[int]
+) -> dict[int, list[int]]:
+    """story_chats for many stories in one query: story -> its chats, ascending."""
+    wanted = sorted(set(story_ids))
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        rows = await conn.execute_fetchall(
+            f"SELECT DISTINCT story_id, chat_id FROM outbox WHERE story_id IN ({marks}) "
+            "AND kind = 'send' ORDER BY story_id, chat_id",
+            chunk,
+        )
+        for story_id, chat_id in rows:
+            found.setdefault(int(story_id), []).append(int(chat_id))
+    return found
 
 
 async def add_also(conn: aiosqlite.Connection, row_id: int, name: str, title: str) -> None:

@@ -161,4 +161,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX outbox_by_story ON outbox (story_id, chat_id);
     CREATE INDEX outbox_by_chat_sent ON outbox (chat_id, sent_at)
     """,
+    # 6: digests: a chat's local digest time, weekday (weekly), the last period enqueued
+    """
+    ALTER TABLE chats ADD COLUMN digest_at TEXT;
+    ALTER TABLE chats ADD COLUMN digest_weekday INTEGER;
+    ALTER TABLE chats ADD COLUMN digest_last_period TEXT;
+    ALTER TABLE chats ADD COLUMN digest_covered_until REAL;
+    CREATE INDEX outbox_by_chat_created ON outbox (chat_id, created_at)
+    """,
+    # 7: a source's latest items without a scan (story reissue checks read them every poll)
+    "CREATE INDEX items_by_source ON items (source, id)",
 ]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.stories import Candidate, decode_terms, encode_terms
+from bot.stories import Candidate, StoryIndex, encode_terms
 
 RECENT_PER_SOURCE = 500
+CHUNK_ROWS = 200  # rows per multi-row INSERT: 4 values each, under SQLite's old 999 limit
 
 
 def encode(terms: frozenset[str], regions: frozenset[str]) -> str:
@@ -19,7 +20,11 @@ def encode(terms: frozenset[str], regions: frozenset[str]) -> str:
 
 
 def decode(stored: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    tokens = decode_terms(stored)
+    if not stored:
+        return frozenset(), frozenset()
+    tokens = stored.split()
+    if "@" not in stored:
+        return frozenset(tokens), frozenset()
     regions = frozenset(token[1:] for token in tokens if token.startswith("@"))
     return frozenset(token for token in tokens if not token.startswith("@")), regions
 
@@ -45,26 +50,71 @@ async def candidates(
 
 
 class StoryPool:
-    """The recent candidates per language, kept between polls and read incrementally.
+    """The recent candidates per language, indexed, kept between polls and read incrementally.
 
-    Only rows already committed with their story are read (a poll's own new items are added
-    to that poll's copy, never here), so a rolled-back poll leaves no trace.
+    Only committed rows enter the pool: those read from the database, and a poll's own
+    candidates, which the poll stages and the pipeline hands over with `committed()` right
+    after its transaction committed. A staged poll that never reports its commit (rolled
+    back, or run without the pipeline) is dropped at the next `begin()`; its rows, if they
+    were committed after all, are read from the database like anyone else's.
     """
 
     def __init__(self) -> None:
-        self._pools: dict[str, list[Candidate]] = {}
+        self._indexes: dict[str, StoryIndex] = {}
         self._last_id: dict[str, int] = {}
+        self._staged: tuple[str, list[Candidate]] | None = None
+
+    def begin(self) -> None:
+        """A poll's transaction starts: whatever an earlier one staged is forgotten."""
+        self._staged = None
+
+    def stage(self, language: str, found: list[Candidate]) -> None:
+        """This poll's own candidates of the pool's `language`, for `committed()`."""
+        self._staged = (language, sorted(found, key=lambda c: c.item_id))
+
+    def committed(self) -> None:
+        """The staging poll's transaction committed: its candidates join the pool, as the
+        next read would have added them (the write lock kept anyone else's rows out)."""
+        if self._staged is None:
+            return
+        language, found = self._staged
+        self._staged = None
+        index = self._indexes.get(language)
+        last = self._last_id.get(language, 0)
+        if index is None or not found or found[0].item_id <= last:
+            return
+        for candidate in found:
+            index.add(candidate)
+        self._last_id[language] = found[-1].item_id
+
+    async def index(self, conn: aiosqlite.Connection, language: str, since: float) -> StoryIndex:
+        """The language's candidates; those fetched before `since` may linger, and
+        StoryIndex.find(since=...) passes over them."""
+        index = self._indexes.get(language) or StoryIndex()
+        expired = 0
+        for candidate in index.candidates:
+            if candidate.fetched_at >= since:
+                break
+            expired += 1
+        if expired and expired * 4 >= len(index):  # rebuild once a quarter has aged out
+            kept = StoryIndex()
+            for candidate in index.candidates:
+                if candidate.fetched_at >= since:
+                    kept.add(candidate)
+            index = kept
+        fresh = await candidates(conn, language, since, self._last_id.get(language, 0))
+        for candidate in fresh:
+            index.add(candidate)
+        if fresh:
+            self._last_id[language] = fresh[-1].item_id
+        self._indexes[language] = index
+        return index
 
     async def candidates(
         self, conn: aiosqlite.Connection, language: str, since: float
     ) -> list[Candidate]:
-        pool = [c for c in self._pools.get(language, []) if c.fetched_at >= since]
-        fresh = await candidates(conn, language, since, self._last_id.get(language, 0))
-        pool.extend(fresh)
-        if fresh:
-            self._last_id[language] = fresh[-1].item_id
-        self._pools[language] = pool
-        return list(pool)
+        index = await self.index(conn, language, since)
+        return [c for c in index.candidates if c.fetched_at >= since]
 
 
 async def source_terms(
@@ -88,6 +138,37 @@ async def new_story(conn: aiosqlite.Connection, language: str, item_id: int, now
         row = await cur.fetchone()
     assert row is not None
     return int(row[0])
+
+
+async def new_stories(
+    conn: aiosqlite.Connection, first_items: list[tuple[int, str]], now: float
+) -> dict[int, int]:
+    """One story per (first item id, language), in order; returns item id -> story id."""
+    ids: dict[int, int] = {}
+    for start in range(0, len(first_items), CHUNK_ROWS):
+        chunk = first_items[start : start + CHUNK_ROWS]
+        marks = ",".join("(?, ?, ?, ?)" for _ in chunk)
+        rows = await conn.execute_fetchall(
+            "INSERT INTO stories (language, first_item_id, created_at, last_seen_at) "
+            f"VALUES {marks} RETURNING id, first_item_id",
+            [v for item_id, language in chunk for v in (language, item_id, now, now)],
+        )
+        ids.update((int(r[1]), int(r[0])) for r in rows)
+    return ids
+
+
+async def join_stories(conn: aiosqlite.Connection, story_ids: list[int], now: float) -> None:
+    await conn.executemany(
+        "UPDATE stories SET last_seen_at = ? WHERE id = ?", [(now, s) for s in story_ids]
+    )
+
+
+async def set_item_stories(conn: aiosqlite.Connection, rows: list[tuple[int, int, str]]) -> None:
+    """(item id, story id, stored terms) for each item."""
+    await conn.executemany(
+        "UPDATE items SET story_id = ?, story_terms = ? WHERE id = ?",
+        [(story_id, stored, item_id) for item_id, story_id, stored in rows],
+    )
 
 
 async def join_story(conn: aiosqlite.Connection, story_id: int, now: float) -> None:

@@ -19,13 +19,15 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.errors import UserInputError
+from bot.errors import LimitReached, UserInputError
 from bot.i18n import language_for, t
 from bot.matching.query import QueryError
 from bot.store.chats import ChatSettings
 from bot.subscriptions import MAX_TERM_CHARS, Subscriptions
 from bot.telegram.chat_handlers import COMMAND_UPDATES, add_chat_handlers
 from bot.telegram.common import admins_only, answer_button
+from bot.telegram.digest_commands import add_digest_handlers
+from bot.telegram.limits import tell_limit
 from bot.telegram.onboarding import start_keyboard
 from bot.telegram.test_command import query_error_text, try_query
 from bot.telegram.town_buttons import place_button, subscribe_choice
@@ -159,6 +161,8 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except QueryError as exc:
         await _reply(update, query_error_text(exc, raw, lang))
         return
+    except LimitReached:
+        raise  # answered by on_error, as everywhere a cap is reached
     except UserInputError:
         await _reply(update, t(lang, "term_invalid", max=MAX_TERM_CHARS))
         return
@@ -214,6 +218,9 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if isinstance(update, Update) and isinstance(context.error, LimitReached):
+        await tell_limit(update, context, context.error)
+        return
     log.error("event=handler_error update=%r", update, exc_info=context.error)
 
 
@@ -242,4 +249,5 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
         CallbackQueryHandler(admins_only(subscribe_button, remember_topic=True), pattern=r"^sub:")
     )
     add_chat_handlers(application)
+    add_digest_handlers(application)
     application.add_error_handler(on_error)

@@ -22,6 +22,7 @@ from bot.i18n import t
 from bot.matching.gazetteer import Gazetteer, Region
 from bot.matching.text import normalize_phrase
 from bot.telegram.common import answer_button, argument, chat_context, reply, service
+from bot.telegram.digest_commands import digest_button
 
 POPULAR = ("RU-BEL", "RU-KRS", "RU-BRY", "RU-MOW", "UA-30", "UA-63", "UA-51", "UA-65")
 COUNTRIES = ("RU", "UA")
@@ -42,6 +43,7 @@ def start_keyboard(gazetteer: Gazetteer, lang: str) -> InlineKeyboardMarkup:
     regions = [r for r in (gazetteer.get(code) for code in POPULAR) if r is not None]
     rows = _rows([_button(r, lang) for r in regions])
     rows.append([InlineKeyboardButton(t(lang, "start_more"), callback_data="rg:c")])
+    rows.append([digest_button(lang)])  # bot.telegram.digest_commands
     return InlineKeyboardMarkup(rows)
 
 

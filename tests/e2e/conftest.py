@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.app import Lookout
-from bot.config import PollingSettings, Settings
+from bot.config import LimitSettings, PollingSettings, Settings
 from bot.models import Source
 from bot.sandbox.botapi import BotApiSandbox
 
@@ -98,6 +98,8 @@ async def make_lookout(
         polling=replace(PollingSettings(), tick_seconds=3600),
     )
     settings = replace(settings, delivery=replace(settings.delivery, idle_seconds=0.1))
+    # Tests type faster than people: the 30-a-minute default is tested in test_abuse_limits.py.
+    settings = replace(settings, limits=LimitSettings(commands_per_minute=600))
 
     async def factory() -> Lookout:
         source = Source(

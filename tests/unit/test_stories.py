@@ -8,13 +8,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.sources.parse import parse_feed
 from bot.stories import (
     STORY_THRESHOLD,
     Candidate,
+    StoryIndex,
     find_story,
     is_reissue,
+    is_reissue_in,
+    reissue_index,
     rotating_feed,
     same_story,
     similarity,
@@ -123,3 +128,33 @@ def test_a_poll_of_mostly_reissues_marks_a_rotating_feed(
     new: int, reissued: int, rotating: bool
 ) -> None:
     assert rotating_feed(new, reissued) is rotating
+
+
+WORDS = [f"w{n}" for n in range(40)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.frozensets(st.sampled_from(WORDS), max_size=14),
+            st.sampled_from(["a", "b", "c"]),
+            st.frozensets(st.sampled_from(["RU-BEL", "RU-KRS"]), max_size=1),
+        ),
+        max_size=40,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_the_indexed_pool_finds_what_a_full_scan_finds(
+    items: list[tuple[frozenset[str], str, frozenset[str]]],
+) -> None:
+    index = StoryIndex()
+    earlier = reissue_index([])
+    pool: list[Candidate] = []
+    for n, (terms, source, regions) in enumerate(items):
+        found, _ = index.find(terms, regions, source)
+        assert found == find_story(terms, regions, source, pool)
+        assert is_reissue_in(terms, earlier) == is_reissue(terms, earlier.sets)
+        candidate = Candidate(n, n, source, terms, regions)
+        index.add(candidate)
+        earlier.add(terms)
+        pool.append(candidate)
