@@ -55,12 +55,14 @@ def build_database(path: Path, port: int, sources: int, chats: int, terms: int) 
             "INSERT INTO chats (id, type, language, created_at) VALUES (?, 'private', 'ru', 0)",
             ((chat,) for chat in range(1, chats + 1)),
         )
-        regions = ["RU-BEL", "RU-KRS", "UA-63", "RU-MOW", "UA-59", "RU-BRY", "UA-14"]
+        # Subscriptions the feed server's news does not hit: this measures what Lookout keeps
+        # resident, not an alert storm (bench_ingest and bench_delivery measure those).
+        regions = ["RU-KRS", "UA-59", "RU-BRY", "UA-14", "RU-ROS", "UA-23", "UA-65"]
         conn.executemany(
             "INSERT INTO region_subscriptions (chat_id, region, created_at) VALUES (?, ?, 0)",
             ((chat, regions[chat % len(regions)]) for chat in range(1, chats + 1)),
         )
-        words = ["дрон", "обстрел", "взрыв", "эвакуация", "беспилотник", "shelling", "drone"]
+        words = ["взрыв", "эвакуация", "беспилотник", "shelling", "drone", "ППО", "диверсия"]
         conn.executemany(
             "INSERT INTO watch_terms (chat_id, term, created_at) VALUES (?, ?, 0)",
             ((1 + n % chats, words[n] if n < len(words) else f"слово{n}") for n in range(terms)),
