@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.sandbox.botapi import BotApiSandbox
@@ -52,13 +53,14 @@ def bot_texts(sandbox: BotApiSandbox) -> list[str]:
     return [m.text for chat_id in CHATS for m in sandbox.state.bot_messages(chat_id)]
 
 
-async def test_sigkill_during_a_burst_loses_nothing_and_marks_repeats(
-    tmp_path: Path, sandbox: BotApiSandbox, feed: LocalFeed
-) -> None:
+async def belgorod_burst_setup(
+    tmp_path: Path, sandbox: BotApiSandbox, feed: LocalFeed, chat_ids: list[int]
+) -> Callable[[], subprocess.Popen[bytes]]:
+    """Chats subscribed to Belgorod, a feed with one old item; returns how to start Lookout."""
     database = tmp_path / "lookout.sqlite3"
     db = await Database.open(database)
     async with db.write() as conn:
-        for chat_id in CHATS:
+        for chat_id in chat_ids:
             sandbox.state.chats[chat_id] = ChatRecord(chat_id, "private", None, "K")
             await chats.ensure_chat(
                 conn, chat_id, chat_type="private", title=None, language="ru", now=0
@@ -73,6 +75,14 @@ async def test_sigkill_during_a_burst_loses_nothing_and_marks_repeats(
         return subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+
+    return spawn
+
+
+async def test_sigkill_during_a_burst_loses_nothing_and_marks_repeats(
+    tmp_path: Path, sandbox: BotApiSandbox, feed: LocalFeed
+) -> None:
+    spawn = await belgorod_burst_setup(tmp_path, sandbox, feed, CHATS)
 
     async def until(count: int, timeout: float = 30.0) -> None:
         await sandbox.state.wait_until(lambda: len(bot_texts(sandbox)) >= count, timeout)

@@ -5,20 +5,14 @@ unmarked at most once, and every other copy carries "(possible repeat)"."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox.botapi import BotApiSandbox
-from bot.sandbox.state import ChatRecord
-from bot.store import chats
-from bot.store.db import Database
 from tests.e2e.conftest import LocalFeed, rss_item
-from tests.e2e.test_delivery_kill import CHILD, REPEAT
+from tests.e2e.test_delivery_kill import REPEAT, belgorod_burst_setup
 
 ROOT = Path(__file__).resolve().parents[2]
 CHATS = list(range(8001, 8051))
@@ -50,24 +44,7 @@ def delivered_pairs(sandbox: BotApiSandbox) -> int:
 async def test_twenty_kills_during_a_burst_of_1000_alerts_lose_nothing(
     tmp_path: Path, sandbox: BotApiSandbox, feed: LocalFeed
 ) -> None:
-    database = tmp_path / "lookout.sqlite3"
-    db = await Database.open(database)
-    async with db.write() as conn:
-        for chat_id in CHATS:
-            sandbox.state.chats[chat_id] = ChatRecord(chat_id, "private", None, "K")
-            await chats.ensure_chat(
-                conn, chat_id, chat_type="private", title=None, language="ru", now=0
-            )
-            await chats.subscribe(conn, chat_id, "RU-BEL", 0)
-    await db.close()
-    feed.items[:] = [rss_item("old", "Погода в Белгородской области", "Ожидается дождь.")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    args = [sys.executable, "-c", CHILD, str(database), sandbox.base_url, sandbox.token, feed.url]
-
-    def spawn() -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+    spawn = await belgorod_burst_setup(tmp_path, sandbox, feed, CHATS)
 
     wanted = len(CHATS) * len(STORIES)
     child = spawn()
