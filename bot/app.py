@@ -105,13 +105,7 @@ class Lookout:
             fetch = self.settings.fetch
             fetcher = HttpFetcher(
                 self._client,
-                FetchLimits(
-                    connect_timeout=fetch.connect_timeout,
-                    read_timeout=fetch.read_timeout,
-                    total_timeout=fetch.total_timeout,
-                    max_body_bytes=fetch.max_body_bytes,
-                    per_host_concurrency=fetch.per_host_concurrency,
-                ),
+                FetchLimits.from_settings(fetch),
                 clock=self.clock,
             )
         self.pipeline = Pipeline(

@@ -41,13 +41,7 @@ async def _run(settings: Settings, sources: list[Source], db: Database, out: Tex
         watch_terms.add(term)
     async with db.write() as conn:
         await source_store.upsert_sources(conn, sources)
-    fetch = settings.fetch
-    limits = FetchLimits(
-        connect_timeout=fetch.connect_timeout,
-        read_timeout=fetch.read_timeout,
-        total_timeout=fetch.total_timeout,
-        max_body_bytes=fetch.max_body_bytes,
-    )
+    limits = FetchLimits.from_settings(settings.fetch)
 
     def region_name(code: str, lang: str) -> str:
         region = gazetteer.get(code)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import httpx
 
 from bot.clock import Clock, SystemClock
+from bot.config import FetchSettings
 from bot.errors import FetchError
 from bot.models import FetchResult, Source
 from bot.sources.schedule import freshness_lifetime, retry_after_seconds
@@ -67,6 +68,16 @@ class FetchLimits:
     max_body_bytes: int = 5_000_000
     max_redirects: int = 5
     per_host_concurrency: int = 4
+
+    @classmethod
+    def from_settings(cls, fetch: FetchSettings) -> FetchLimits:
+        return cls(
+            connect_timeout=fetch.connect_timeout,
+            read_timeout=fetch.read_timeout,
+            total_timeout=fetch.total_timeout,
+            max_body_bytes=fetch.max_body_bytes,
+            per_host_concurrency=fetch.per_host_concurrency,
+        )
 
 
 def make_client() -> httpx.AsyncClient:

@@ -20,12 +20,13 @@ from telegram.ext import (
 )
 
 from bot.errors import LimitReached, UserInputError
-from bot.i18n import language_for, t
+from bot.i18n import t
 from bot.matching.query import QueryError
 from bot.store.chats import ChatSettings
 from bot.subscriptions import MAX_TERM_CHARS, Subscriptions
 from bot.telegram.chat_handlers import COMMAND_UPDATES, add_chat_handlers
-from bot.telegram.common import admins_only, answer_button
+from bot.telegram.common import admins_only, answer_button, chat_context
+from bot.telegram.common import service as subscriptions_of
 from bot.telegram.digest_commands import add_digest_handlers
 from bot.telegram.limits import tell_limit
 from bot.telegram.onboarding import start_keyboard
@@ -38,25 +39,10 @@ COMMANDS = ("start", "help", "subscribe", "unsubscribe", "watch", "unwatch", "te
 MAX_CHOICES = 6
 
 
-def _service(context: ContextTypes.DEFAULT_TYPE) -> Subscriptions:
-    service: Subscriptions = context.application.bot_data["subscriptions"]
-    return service
-
-
 async def _chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, str]:
     """Register the chat on first contact; return its id and UI language."""
-    chat = update.effective_chat
-    user = update.effective_user
-    assert chat is not None
-    service = _service(context)
-    await service.register_chat(
-        chat.id,
-        chat_type=chat.type,
-        title=chat.title or chat.full_name,
-        language=language_for(user.language_code if user else None),
-    )
-    settings = await service.settings(chat.id)
-    return chat.id, settings.language if settings else "en"
+    found = await chat_context(update, context)
+    return found.chat_id, found.lang
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -72,7 +58,7 @@ def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _, lang = await _chat(update, context)
     text = t(lang, "start") + "\n\n" + t(lang, "start_pick")
-    await _reply(update, text, start_keyboard(_service(context).gazetteer, lang))
+    await _reply(update, text, start_keyboard(subscriptions_of(context).gazetteer, lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,7 +73,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not query:
         await _reply(update, t(lang, "subscribe_usage"))
         return
-    service = _service(context)
+    service = subscriptions_of(context)
     found = service.lookup(query)
     if not found.regions:
         await _reply(update, t(lang, "unknown_region", query=html.escape(query[:100])))
@@ -112,7 +98,7 @@ async def subscribe_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None and query.data is not None
     chat_id, lang = await _chat(update, context)
     code = query.data.removeprefix("sub:")
-    service = _service(context)
+    service = subscriptions_of(context)
     if service.gazetteer.get(code) is None:
         await answer_button(update)
         return
@@ -131,7 +117,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not query:
         await _reply(update, t(lang, "unsubscribe_usage"))
         return
-    service = _service(context)
+    service = subscriptions_of(context)
     town = service.lookup(query).place
     if town is not None and town.id in await service.places(chat_id):
         removed = await service.unsubscribe_place(chat_id, town.id)
@@ -157,7 +143,7 @@ async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, t(lang, "watch_usage"))
         return
     try:
-        term, added = await _service(context).watch(chat_id, raw)
+        term, added = await subscriptions_of(context).watch(chat_id, raw)
     except QueryError as exc:
         await _reply(update, query_error_text(exc, raw, lang))
         return
@@ -178,7 +164,7 @@ async def unwatch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, t(lang, "unwatch_usage"))
         return
     try:
-        term, removed = await _service(context).unwatch(chat_id, raw)
+        term, removed = await subscriptions_of(context).unwatch(chat_id, raw)
     except UserInputError:
         await _reply(update, t(lang, "term_invalid", max=MAX_TERM_CHARS))
         return
@@ -212,7 +198,7 @@ def format_list(
 
 async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id, lang = await _chat(update, context)
-    service = _service(context)
+    service = subscriptions_of(context)
     towns = await service.places(chat_id)
     await _reply(update, format_list(await service.settings(chat_id), service, lang, towns))
 
