@@ -83,31 +83,45 @@ class Gazetteer:
         self._place_keys: dict[str, str] = {}  # a town's form or name -> its place id
         patterns: dict[str, Pattern] = {}
         adjectives: set[str] = set()
-        self._forms: dict[str, list[tuple[int, str]]] = {}
-        self._names: dict[str, list[tuple[int, str]]] = {}
+        # form or name -> (rank, region code) of every entry that has it. Built without a
+        # list per key and with shared tuples: tens of thousands of forms, most with one hit
+        Hits = tuple[tuple[int, str], ...]
+        shared: dict[Hits, Hits] = {}
+        self._forms: dict[str, Hits] = {}
+        self._names: dict[str, Hits] = {}
+
+        def add(table: dict[str, Hits], key: str, hit: Hits) -> None:
+            known = table.get(key)
+            table[key] = hit if known is None else shared.setdefault(known + hit, known + hit)
+
+        unique: dict[Pattern, Pattern] = {}
         for entry in document["entries"]:
             code, kind = entry["code"], entry["kind"]
-            rank = _KIND_RANK.get(kind, 3)
+            hit = shared.setdefault(
+                ((_KIND_RANK.get(kind, 3), code),), ((_KIND_RANK.get(kind, 3), code),)
+            )
             flags = set(entry["flags"])
             lemma = normalize_phrase(entry["names"][0])
+            entry_forms = _forms_of(entry)
             if kind == "adj":
-                adjectives.update(entry["forms"])
+                adjectives.update(entry_forms)
             place = entry.get("place")
-            for form in entry["forms"]:
+            for form in entry_forms:
                 if form not in patterns:
-                    patterns[form] = Pattern(
+                    pattern = Pattern(
                         code, kind, "capital" in flags, "homonym" in flags, form == lemma, place
                     )
-                self._forms.setdefault(form, []).append((rank, code))
+                    patterns[form] = unique.setdefault(pattern, pattern)
+                add(self._forms, form, hit)
                 if place:
                     self._place_keys.setdefault(form, place)
             for name in entry["names"]:
-                self._names.setdefault(normalize_phrase(name), []).append((rank, code))
+                add(self._names, normalize_phrase(name), hit)
                 if place:
                     self._place_keys.setdefault(normalize_phrase(name), place)
         for region in self._regions.values():
             for name in (region.name_en, region.name_ru, region.name_uk, region.code):
-                self._names.setdefault(normalize_phrase(name), []).append((0, region.code))
+                add(self._names, normalize_phrase(name), ((0, region.code),))
         self._matcher = RegionMatcher(patterns, adjectives)
 
     @classmethod
@@ -183,7 +197,7 @@ class Gazetteer:
                 return self._ranked(hits)
         return self._fuzzy(_strip_type_words(text) or text)
 
-    def _ranked(self, hits: list[tuple[int, str]]) -> list[Region]:
+    def _ranked(self, hits: tuple[tuple[int, str], ...]) -> list[Region]:
         codes: list[str] = []
         for _, code in hits:  # in table order: cities before the oblast that shares a name
             if code not in codes:
@@ -206,6 +220,12 @@ class Gazetteer:
                 if code not in codes:
                     codes.append(code)
         return [self._regions[c] for c in codes[:_MAX_CHOICES] if c in self._regions]
+
+
+def _forms_of(entry: dict[str, Any]) -> list[str]:
+    """An entry's forms: one "|"-joined string in the shipped file (version 2), or a list."""
+    forms = entry["forms"]
+    return forms.split("|") if isinstance(forms, str) else list(forms)
 
 
 def _closest(text: str, names: list[str], cutoff: float) -> list[str]:

@@ -25,12 +25,14 @@ Pure functions over strings; the automaton is built once by `RegionMatcher`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
 from bot.matching.text import (
+    GAP,
     Normalized,
     gap_after,
     is_whole_word,
@@ -105,19 +107,34 @@ _NEXT_BLOCK_WORDS = frozenset(
     "submarine ship cruiser river reservoir sea bulge battle водохранилище водохранилища "
     "водосховище водосховища".split()
 )
+_BATTLE_STEMS = ("битв", "сражен", "бій", "бою")
 _OPEN_QUOTES = frozenset("«\"“„'‘")
 _CLOSE_QUOTES = frozenset("»\"”'’“")
 _DASHES = ("-", "–", "—")
 
 
 class RegionMatcher:
-    """All gazetteer forms in one automaton, and the context rules above."""
+    """All gazetteer forms in one automaton, and the context rules above.
+
+    Kept small: the automaton stores one int per form (its pattern's number and its length),
+    and forms that stand for the same thing share one `Pattern`."""
 
     def __init__(self, patterns: dict[str, Pattern], adjectives: Iterable[str] = ()) -> None:
         """`adjectives`: every region-adjective form, also those a town's form shadows."""
-        self._automaton = ahocorasick.Automaton()
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        numbers: dict[Pattern, int] = {_BLOCKING: 0}
         for form, pattern in patterns.items():
-            self._automaton.add_word(form, (len(form), pattern))
+            number = numbers.setdefault(pattern, len(numbers))
+            self._automaton.add_word(form, number << _LENGTH_BITS | len(form))
+        # the words that can block a name are found in the same pass: a text without any
+        # needs no neighbour check (a form that is such a word itself counts as one)
+        self._blocking = {0}
+        for word in _BLOCKING_VOCABULARY:
+            if word in patterns:
+                self._blocking.add(numbers[patterns[word]])
+            else:
+                self._automaton.add_word(word, len(word))
+        self._patterns = list(numbers)
         self._adjectives = frozenset(adjectives) | {
             f for f, p in patterns.items() if p.kind == "adj"
         }
@@ -133,9 +150,13 @@ class RegionMatcher:
         if self._empty or not original:
             return []
         norm = normalize(original)
+        candidates, may_be_blocked = self._candidates(norm.text)
+        if not candidates:
+            return []
         mentions: list[Mention] = []
-        for start, end, pattern in _leftmost_longest(self._candidates(norm.text)):
-            if self._counts(norm, original, field, start, end, pattern):
+        context = _Context(norm, original, field, may_be_blocked)
+        for start, end, pattern in _leftmost_longest(candidates):
+            if self._counts(context, start, end, pattern):
                 o_start, o_end = norm.span(start, end)
                 surface = original[o_start:o_end]
                 mentions.append(
@@ -143,30 +164,38 @@ class RegionMatcher:
                 )
         return mentions
 
-    def _candidates(self, text: str) -> list[tuple[int, int, Pattern]]:
+    def _candidates(self, text: str) -> tuple[list[tuple[int, int, Pattern]], bool]:
+        """Whole-word forms in `text`, and whether a word that can block one is there."""
         found: list[tuple[int, int, Pattern]] = []
+        may_be_blocked = False
         size = len(text)
-        for last, (length, pattern) in self._automaton.iter(text):
+        patterns, blocking = self._patterns, self._blocking
+        for last, value in self._automaton.iter(text):
             end = last + 1
-            start = end - length
-            # most hits sit inside a longer word: reject those before the full check
-            if (start and text[start - 1].isalnum()) or (end < size and text[end].isalnum()):
+            start = end - (value & _LENGTH_MASK)
+            if start and text[start - 1].isalnum():
+                continue  # most hits sit inside a longer word
+            number = value >> _LENGTH_BITS
+            if number in blocking:
+                may_be_blocked = True
+                if not number:
+                    continue
+            if end < size and text[end].isalnum():
                 continue
             if is_whole_word(text, start, end, join_hyphens=True):
-                found.append((start, end, pattern))
-        return found
+                found.append((start, end, patterns[number]))
+        return found, may_be_blocked
 
-    def _counts(
-        self, norm: Normalized, original: str, field: Field, start: int, end: int, p: Pattern
-    ) -> bool:
-        text = norm.text
+    def _counts(self, context: _Context, start: int, end: int, p: Pattern) -> bool:
+        norm, original, text = context.norm, context.original, context.norm.text
         o_start, o_end = norm.span(start, end)
-        surface = original[o_start:o_end]
-        if p.homonym and not surface[:1].isupper():
+        if p.homonym and not original[o_start : o_start + 1].isupper():
             return False
-        if field == "text" and _is_dateline(text, start, end, surface):
+        if context.field == "text" and _is_dateline(text, start, end, original[o_start:o_end]):
             return False
-        if _quoted(original, o_start, o_end) or _blocked_by_neighbours(text, start, end):
+        if _quoted(original, o_start, o_end):
+            return False
+        if context.may_be_blocked and _blocked_by_neighbours(text, start, end):
             return False
         if p.kind == "adj":
             return self._adjective_counts(text, end)
@@ -185,6 +214,8 @@ class RegionMatcher:
         return True
 
     def _adjective_counts(self, text: str, end: int) -> bool:
+        if _REGION_NOUN_NEXT.match(text, end):  # the usual case: "Белгородской области"
+            return True
         gap = gap_after(text, end).strip()
         if gap.startswith(("—", "–")):
             return True
@@ -196,6 +227,40 @@ class RegionMatcher:
             ):
                 return False
         return False
+
+
+_LENGTH_BITS = 8  # a form's length in the low bits of its automaton value
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_WHOLE = r"(?![^\W_]|['\-])"  # at a word's end, for sure (no apostrophe or hyphen goes on)
+# a region noun as the next word: a certain yes for `_adjective_counts`, in one C call
+_REGION_NOUN_NEXT = re.compile(
+    rf"{GAP}(?:(?:{_alternatives(_REGION_NOUN_WORDS)}){_WHOLE}"
+    rf"|(?:{_alternatives(_REGION_NOUN_STEMS)}))",
+    re.S,
+)
+# every word `_blocked_by_neighbours` looks for (stems: as the start of a word)
+_BLOCKING_VOCABULARY = frozenset(
+    (*_PREV_BLOCK_WORDS, *_NEXT_BLOCK_WORDS, *_PREV_BLOCK_STEMS, *_BATTLE_STEMS)
+)
+_BLOCKING = Pattern("", "blocking")  # pattern number 0: a blocking word, not a name
+
+
+class _Context:
+    """One field being read, and what is known about it for all its candidates."""
+
+    __slots__ = ("field", "may_be_blocked", "norm", "original")
+
+    def __init__(self, norm: Normalized, original: str, field: Field, may_be_blocked: bool):
+        self.norm = norm
+        self.original = original
+        self.field = field
+        self.may_be_blocked = may_be_blocked  # False: no ship, street, club, battle or river
 
 
 def _reads_as_adjective(text: str, original: str, start: int, end: int, norm: Normalized) -> bool:
@@ -260,7 +325,7 @@ def _blocked_by_neighbours(text: str, start: int, end: int) -> bool:
 
 
 def _battle(before: list[str]) -> bool:
-    return len(before) > 1 and before[1].startswith(("битв", "сражен", "бій", "бою"))
+    return len(before) > 1 and before[1].startswith(_BATTLE_STEMS)
 
 
 def _capital_counts(text: str, start: int, end: int, p: Pattern) -> bool:

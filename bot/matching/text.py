@@ -172,7 +172,17 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 # A word character (`is_word_char`) and a word as `words_after` reads it: word characters
 # and hyphens, the hyphen not last in the text. Compiled once, so the scans run in C.
 _WORD_CHAR = r"(?:[^\W_]|(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff]))"
-_WORD = re.compile(_WORD_CHAR + r"(?:" + _WORD_CHAR + r"|-(?=.))*", re.S)
+_WORD = _WORD_CHAR + r"(?:" + _WORD_CHAR + r"|-(?=.))*"
+GAP = r"(?:(?!" + _WORD_CHAR + r").)*"  # what lies between two words (a regex)
+
+
+@functools.lru_cache(maxsize=8)
+def _next_words(count: int) -> re.Pattern[str]:
+    """Up to `count` words from a position, one group each: a single `match` call in C."""
+    pattern = ""
+    for _ in range(count):
+        pattern = GAP + "(" + _WORD + ")" + (f"(?:{pattern})?" if pattern else "")
+    return re.compile(pattern, re.S)
 
 
 @functools.lru_cache(maxsize=16)
@@ -183,22 +193,18 @@ def _reversed(text: str) -> str:
 def words_before(text: str, start: int, count: int) -> list[str]:
     """Up to `count` words that end before `start`, nearest first."""
     # the rules are symmetric, so the words before are the words after in the reversed text
-    found: list[str] = []
-    for match in _WORD.finditer(_reversed(text), max(len(text) - start, 0)):
-        found.append(match.group().rstrip("-")[::-1])
-        if len(found) == count:
-            break
-    return found
+    found = _next_words(count).match(_reversed(text), max(len(text) - start, 0))
+    if found is None:
+        return []
+    return [w.rstrip("-")[::-1] for w in found.groups() if w is not None]
 
 
 def words_after(text: str, end: int, count: int) -> list[str]:
     """Up to `count` words that start at or after `end`, nearest first."""
-    found: list[str] = []
-    for match in _WORD.finditer(text, max(end, 0)):
-        found.append(match.group().rstrip("-"))
-        if len(found) == count:
-            break
-    return found
+    found = _next_words(count).match(text, max(end, 0))
+    if found is None:
+        return []
+    return [w.rstrip("-") for w in found.groups() if w is not None]
 
 
 def gap_after(text: str, end: int) -> str:
