@@ -1,7 +1,11 @@
 """One Aho-Corasick automaton over every watched word, phrase and prefix of every chat.
 
 A word or phrase is added by its text ("дрон", "power outage", "ПВО") and stands for all its
-surface forms (`bot.matching.forms.term_forms`); it matches whole words only. A prefix is
+surface forms (`bot.matching.forms.term_forms`); it matches whole words only. The automaton
+holds a term's stem (the forms' common start: "дрон"), not each form: a hit on the stem is a
+match when the text goes on with one of the term's endings ("", "а", "ов", "ами"...) and the
+word ends there. Endings come in a few thousand distinct sets shared by all terms, so a
+term costs a stem and a small int, a third of what its forms would. A prefix is
 added by its stem ("дрон") and matches any word that starts with it; its mention spans the
 whole word and is reported under the key "дрон*". Words and prefixes share the automaton,
 so an item is read once however many chats watch however many atoms. Adding or removing an
@@ -17,7 +21,7 @@ from collections.abc import Collection, Iterable
 import ahocorasick
 
 from bot.matching.forms import term_forms
-from bot.matching.text import is_whole_word, is_word_char, normalize, normalize_phrase
+from bot.matching.text import is_word_char, normalize, normalize_phrase
 from bot.models import Field, Mention
 
 _NONE = -1  # a slot no word or phrase owns (a prefix only, or free)
@@ -28,9 +32,9 @@ class AtomIndex:
     """Watched words, phrases and prefixes, found in one pass over an item.
 
     Kept compact, since a bot watches hundreds of thousands of forms: the automaton stores a
-    small int per key (a slot), and a slot's key length, owner and prefix flag sit in flat
-    arrays. A word or phrase is a small int too (`_term_ids`); its forms are not kept, they
-    are computed again (deterministically) when it is removed.
+    small int per key (a slot), and a slot's key length, owner, endings and prefix flag sit
+    in flat arrays. A word or phrase is a small int too (`_term_ids`); its forms are not
+    kept, they are computed again (deterministically) when it is removed.
     """
 
     def __init__(self) -> None:
@@ -40,7 +44,13 @@ class AtomIndex:
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         self._lengths = array("I")  # slot -> length of its key
         self._owner = array("i")  # slot -> term id, _NONE or _MANY
-        self._shared: dict[int, set[int]] = {}  # slot -> term ids, for _MANY slots
+        self._endings_of = array("i")  # slot -> its owner's endings (an `_endings` index)
+        self._tail_of: list[str] = []  # slot -> what its owner's forms all end with
+        # _MANY slot -> term id -> (endings, tail)
+        self._shared: dict[int, dict[int, tuple[int, str]]] = {}
+        self._endings: list[tuple[str, ...]] = []  # every distinct set of endings, once
+        self._endings_index: dict[tuple[str, ...], int] = {}
+        self._ending_strings: dict[str, str] = {}
         self._is_prefix = bytearray()  # slot -> 1 when its key is a watched prefix
         self._free_slots: list[int] = []
         self._prefix_count = 0
@@ -67,15 +77,24 @@ class AtomIndex:
             term_id = len(self._term_names)
             self._term_names.append(term)
         self._term_ids[term] = term_id
-        for form in known:
-            slot = self._slot(form)
+        for stem, endings, tail in stems(known):
+            slot = self._slot(stem)
+            index = self._endings_index.get(endings)
+            if index is None:  # a new set of endings: its strings shared with the others'
+                index = len(self._endings)
+                endings = tuple(self._ending_strings.setdefault(e, e) for e in endings)
+                self._endings.append(endings)
+                self._endings_index[endings] = index
             owner = self._owner[slot]
             if owner == _NONE:
                 self._owner[slot] = term_id
+                self._endings_of[slot] = index
+                self._tail_of[slot] = tail
             elif owner == _MANY:
-                self._shared[slot].add(term_id)
+                self._shared[slot][term_id] = (index, tail)
             elif owner != term_id:
-                self._shared[slot] = {owner, term_id}
+                first = (self._endings_of[slot], self._tail_of[slot])
+                self._shared[slot] = {owner: first, term_id: (index, tail)}
                 self._owner[slot] = _MANY
         return known
 
@@ -86,20 +105,21 @@ class AtomIndex:
             return
         self._term_names[term_id] = ""
         self._free_terms.append(term_id)
-        for form in term_forms(term):
-            slot = self._automaton.get(form, None)
+        for stem, _, _ in stems(term_forms(term)):
+            slot = self._automaton.get(stem, None)
             if slot is None:
                 continue
             owner = self._owner[slot]
             if owner == _MANY:
                 owners = self._shared[slot]
-                owners.discard(term_id)
+                owners.pop(term_id, None)
                 if len(owners) == 1:
-                    self._owner[slot] = owners.pop()
+                    last, (self._endings_of[slot], self._tail_of[slot]) = owners.popitem()
+                    self._owner[slot] = last
                     del self._shared[slot]
             elif owner == term_id:
                 self._owner[slot] = _NONE
-                self._release(form, slot)
+                self._release(stem, slot)
 
     def add_prefix(self, stem: str) -> None:
         """Watch every word starting with `stem`; reported as `stem*`."""
@@ -131,6 +151,8 @@ class AtomIndex:
             slot = len(self._lengths)
             self._lengths.append(len(key))
             self._owner.append(_NONE)
+            self._endings_of.append(0)
+            self._tail_of.append("")
             self._is_prefix.append(0)
         self._automaton.add_word(key, slot)
         self._dirty = True
@@ -160,7 +182,12 @@ class AtomIndex:
         norm = normalize(original)
         text = norm.text
         lengths, owner, is_prefix = self._lengths, self._owner, self._is_prefix
-        names = self._term_names
+        names, endings, endings_of, tails = (
+            self._term_names,
+            self._endings,
+            self._endings_of,
+            self._tail_of,
+        )
         mentions: list[Mention] = []
         for last, slot in self._automaton.iter(text):
             end = last + 1
@@ -174,15 +201,60 @@ class AtomIndex:
                 key = f"{text[start:end]}*"
                 mentions.append(Mention("term", key, surface, field, o_start, o_end))
             term_id = owner[slot]
-            if term_id == _NONE or not is_whole_word(text, start, end):
+            if term_id == _NONE or is_word_char(text, start - 1):
                 continue
             if term_id == _MANY:
-                terms = sorted(names[t] for t in self._shared[slot])
+                shared = self._shared[slot]
+                owners = sorted((names[t], endings[i], tl) for t, (i, tl) in shared.items())
             else:
-                terms = [names[term_id]]
-            o_start, o_end = norm.span(start, end)
-            surface = original[o_start:o_end]
-            for term in terms:
-                mentions.append(Mention("term", term, surface, field, o_start, o_end))
+                owners = [(names[term_id], endings[endings_of[slot]], tails[slot])]
+            for term, term_endings, tail in owners:
+                for ending in term_endings:
+                    stop = end + len(ending) + len(tail)
+                    if (
+                        text.startswith(ending, end)
+                        and text.startswith(tail, stop - len(tail))
+                        and not is_word_char(text, stop)
+                    ):
+                        o_start, o_end = norm.span(start, stop)
+                        surface = original[o_start:o_end]
+                        mentions.append(Mention("term", term, surface, field, o_start, o_end))
         mentions.sort(key=lambda m: (m.start, m.end))
         return mentions
+
+
+_STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own
+
+
+def stems(forms: Iterable[str]) -> list[tuple[str, tuple[str, ...], str]]:
+    """Forms as a stem, endings and a tail: {"дрон", "дрона", "дронами"} -> ("дрон", ("",
+    "а", "ами"), ""); {"отключение света", "отключения света"} -> ("отключени", ("е", "я"),
+    " света"). Endings repeat across terms (a few thousand distinct sets); the tail keeps a
+    phrase's fixed words out of them.
+
+    Forms are grouped by their first characters, so a form unlike the others ("люди" beside
+    "человек") gets its own stem rather than shortening everyone's to nothing."""
+    groups: dict[str, list[str]] = {}
+    for form in forms:
+        if form:
+            groups.setdefault(form[:_STEM_GROUP], []).append(form)
+    result: list[tuple[str, tuple[str, ...], str]] = []
+    for group in groups.values():
+        stem = _common_start(min(group), max(group))
+        rests = [f[len(stem) :] for f in group]
+        reversed_rests = [r[::-1] for r in rests]
+        tail = _common_start(min(reversed_rests), max(reversed_rests))[::-1]
+        endings = tuple(sorted(r[: len(r) - len(tail)] for r in rests))
+        result.append((stem, endings, tail))
+    return result
+
+
+def _common_start(first: str, last: str) -> str:
+    """The longest common start of the alphabetically first and last strings of a group,
+    which is the group's."""
+    size = 0
+    for a, b in zip(first, last, strict=False):
+        if a != b:
+            break
+        size += 1
+    return first[:size]

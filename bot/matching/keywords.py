@@ -97,7 +97,8 @@ class KeywordIndex:
             for text, query in queries.items():
                 self._add(text, query)
             return unreadable
-        needed = {a.text for q in queries.values() for a in q.atoms if not a.prefix}
+        # the atoms' own strings, so that the file's copies are not kept
+        needed = {a.text: a.text for q in queries.values() for a in q.atoms if not a.prefix}
         try:
             writer = FormsWriter(self._forms_file)
         except OSError as exc:  # saving only spares time at the next start
@@ -106,7 +107,7 @@ class KeywordIndex:
             return self.load(queries) + unreadable
         for term, forms, line in read_forms(self._forms_file):
             if term in needed and term not in self._atoms:
-                self._atoms.add(term, forms)
+                self._atoms.add(needed[term], forms)
                 writer.copy(line)
         self._forms_writer = writer
         try:

@@ -148,3 +148,38 @@ def test_fast_normalize_agrees_on_the_tricky_characters(text: str) -> None:
     from bot.matching.text import _normalize_slow, normalize
 
     assert normalize(text) == _normalize_slow(text)
+
+
+def test_forms_are_kept_as_stem_endings_and_tail() -> None:
+    from bot.matching.atoms import stems
+
+    assert stems(["дрон", "дрона", "дронами"]) == [("дрон", ("", "а", "ами"), "")]
+    assert stems(["отключение света", "отключения света"]) == [("отключени", ("е", "я"), " света")]
+    # a form unlike the others gets a stem of its own instead of shortening every stem
+    assert sorted(stems(["человек", "человека", "люди", "людей"])) == [
+        ("люд", ("ей", "и"), ""),
+        ("человек", ("", "а"), ""),
+    ]
+
+
+@given(st.sets(st.text(alphabet="абвгд ", min_size=1, max_size=8), min_size=1, max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_stems_give_back_exactly_the_forms(forms: set[str]) -> None:
+    from bot.matching.atoms import stems
+
+    rebuilt = {stem + ending + tail for stem, endings, tail in stems(forms) for ending in endings}
+    assert rebuilt == forms
+
+
+def test_terms_sharing_a_stem_keep_their_own_endings() -> None:
+    index = KeywordIndex()
+    index.add("дрон")
+    index.add('"дрон камикадзе"')
+    assert find_terms(index, "Сбиты дроны") == {"дрон"}
+    assert find_terms(index, "Сбиты дроны-камикадзе") == {"дрон"}
+    assert find_terms(index, "Сбит дрон камикадзе") == {"дрон", '"дрон камикадзе"'}
+    index.remove("дрон")
+    assert find_terms(index, "Сбит дрон камикадзе") == {'"дрон камикадзе"'}
+    assert find_terms(index, "Сбиты дроны") == set()
+    index.add("дроны")
+    assert find_terms(index, "Сбиты дроны") == {"дроны"}
