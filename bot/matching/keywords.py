@@ -61,7 +61,7 @@ class KeywordIndex:
         known = self._queries.get(text)
         if known is not None:
             return known
-        return self._add(text, parse_query(text))
+        return self._add(text, _sharing_text(text, parse_query(text)))
 
     def _add(self, text: str, query: Query) -> Query:
         if text in self._queries:
@@ -90,7 +90,7 @@ class KeywordIndex:
         unreadable: list[str] = []
         for text in texts:
             try:
-                queries[text] = parse_query(text)
+                queries[text] = _sharing_text(text, parse_query(text))
             except QueryError:
                 unreadable.append(text)
         if self._forms_file is None:
@@ -186,3 +186,11 @@ class KeywordIndex:
         result = list(dict.fromkeys(result))
         result.sort(key=lambda m: (order[m.field], m.start, m.end))
         return result
+
+
+def _sharing_text(text: str, query: Query) -> Query:
+    """`query`, its one word made the same string as its text ("дрон"): one copy, not two."""
+    root = query.root
+    if isinstance(root, Atom) and root.text == text and root.text is not text:
+        return Query(Atom(text, root.prefix, root.field))
+    return query
