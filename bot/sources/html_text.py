@@ -15,10 +15,19 @@ The output is plain text, never markup: whoever displays it escapes it again.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
-__all__ = ["collapse_line", "html_to_line", "html_to_text", "plain_text"]
+__all__ = [
+    "LINE_MARK",
+    "collapse_line",
+    "html_to_line",
+    "html_to_text",
+    "line_marks",
+    "marked_lines",
+    "plain_text",
+]
 
 _DROP = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)",
@@ -51,6 +60,7 @@ _BLOCK = re.compile(
 # A tag starts with a letter, "/" or "!"; a lone "<" (as in "a < b") is text.
 _TAG = re.compile(r"<(?:/?[A-Za-z][^>]*|![^>]*|\?[^>]*)>")
 _BREAK = "\x01"  # stands for a line break while whitespace is collapsed; not whitespace itself
+LINE_MARK = f" {_BREAK} "  # what a block tag or <br> becomes
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\ufeff]")
 
 
@@ -63,15 +73,29 @@ def html_to_text(fragment: str) -> str:
     if "<" not in fragment:
         return plain_text(html.unescape(fragment) if "&" in fragment else fragment)
     fragment = _DROP.sub(" ", fragment)
-    fragment = _BLOCK.sub(" \x01 ", fragment)
+    fragment = _BLOCK.sub(LINE_MARK, fragment)
     fragment = _TAG.sub("", fragment)
     if "&" in fragment:
         fragment = html.unescape(fragment)
-    text = " ".join(_visible(fragment).split())
+    return marked_lines(fragment)
+
+
+def marked_lines(marked: str) -> str:
+    """html_to_text's last step: text whose tags are gone and whose line breaks are LINE_MARK,
+    collapsed into lines. For callers that read the tags themselves (an lxml tree)."""
+    text = " ".join(_visible(marked).split())
     if _BREAK in text:
         lines = (line.strip() for line in text.split(_BREAK))
         text = "\n".join(line for line in lines if line)
     return text
+
+
+@functools.lru_cache(maxsize=256)
+def line_marks(tag: str) -> tuple[str, str]:
+    """What html_to_text turns ``<tag ...>`` and ``</tag>`` into: LINE_MARK or nothing."""
+    opening = LINE_MARK if _BLOCK.fullmatch(f"<{tag}>") else ""
+    closing = LINE_MARK if _BLOCK.fullmatch(f"</{tag}>") else ""
+    return opening, closing
 
 
 def html_to_line(fragment: str) -> str:
@@ -84,16 +108,33 @@ def html_to_line(fragment: str) -> str:
 
 def collapse_line(text: str) -> str:
     """All whitespace, newlines included, collapsed to single spaces; for titles."""
+    if _is_collapsed(text):
+        return text
     return " ".join(_visible(text).split())
 
 
 def plain_text(text: str) -> str:
     """Whitespace collapsed within lines, empty lines dropped; for text that is not HTML."""
+    if _is_collapsed(text):
+        return text
     text = _visible(text)
     if "\n" not in text and "\r" not in text:
         return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _is_collapsed(text: str) -> bool:
+    """Whether collapse_line and plain_text would give ``text`` back unchanged: its only white
+    space is single spaces between words. Every other white space character, line break and
+    character _visible removes is non-printable, so str.isprintable (one C pass) rules them all
+    out; most titles and one-line descriptions pass, and skip the split and join."""
+    return (
+        text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
 
 
 def _visible(text: str) -> str:

@@ -5,6 +5,7 @@
     bytes --> decode (BOM, XML declaration, cp1251/KOI8-R fallback)
           --> make HTML entities XML-safe --> lxml (recover, no DTD, no entities, no network)
           --> xmlfeeds.parse_tree (RSS 0.9x/2.0, RSS 1.0 RDF, Atom 0.3/1.0)
+    (most feeds, UTF-8 with nothing to fix, go to lxml as they are: see _parse_as_is)
     then: dates in the future are clamped to ``now``.
 
 The format is detected from the content, never from the URL or a Content-Type. Anything that is
@@ -42,6 +43,11 @@ _UPPER_HEX = re.compile(r"&#X([0-9a-fA-F]{1,8});")  # HTML allows "&#X41;", XML 
 _HTML_NAMED = re.compile(r"&(?!(?:lt|gt|amp|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
 _NUMERIC_REFERENCE = {name: f"&#{codepoint};" for name, codepoint in name2codepoint.items()}
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+# For _parse_as_is: codecs whose bytes lxml reads as UTF-8 unchanged; a superset of _HTML_START
+# (its letters have no non-ASCII case forms); any "&" the reference fixes below might rewrite.
+_UTF8_AS_IS = frozenset({"utf-8", "ascii"})
+_HTML_OR_DOCTYPE = re.compile(rb"<(?:!doctype|html)", re.IGNORECASE)
+_NOT_XML_REFERENCE = re.compile(rb"&(?!(?:lt|gt|amp|quot|apos);)")
 _CYRILLIC_COMMON = frozenset("оеаинтсрвлкмдпу")  # lowercase only: the two codecs swap case
 
 
@@ -68,7 +74,7 @@ def parse_feed(
     """
     if not isinstance(body, bytes):
         raise TypeError("parse_feed takes the document as bytes")
-    if not body.strip():
+    if not body or body.isspace():  # as ``not body.strip()``, without copying the document
         raise FeedError("the document is empty")
     if kind == "telegram":
         entries = parse_channel_page(body, url=url)
@@ -89,6 +95,9 @@ def _clamp_future(entries: list[Entry], now: datetime) -> list[Entry]:
 
 
 def _xml_root(body: bytes, url: str) -> etree._Element:
+    root = _parse_as_is(body, url)
+    if root is not None:
+        return root
     text = decode_xml(body).lstrip()
     if _HTML_START.match(text):
         raise FeedError("this is an HTML web page, not a feed (is the feed URL right?)")
@@ -106,15 +115,46 @@ def _xml_root(body: bytes, url: str) -> etree._Element:
         if fixed is not text:
             document = fixed.encode("utf-8", "replace")
     try:
-        if url:
-            root = etree.fromstring(document, _parser(), base_url=url)
-        else:
-            root = etree.fromstring(document, _parser())
+        root = _lxml_root(document, _parser(), url)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise FeedError(f"not a readable XML document: {exc}") from exc
     if root is None:
         raise FeedError("not an XML document (nothing could be read from it)")
     return root
+
+
+def _parse_as_is(body: bytes, url: str) -> etree._Element | None:
+    """The tree of ``body`` handed to lxml untouched, when _xml_root's careful path is sure to
+    hand over the very same bytes; None when it might not, and the careful path decides.
+
+    That is: UTF-8 (or ASCII) by BOM, declaration or default; "<" after any ASCII white space;
+    no HTML start; no "&" but the five XML references; and libxml2 reporting nothing while
+    parsing. It reports every byte that is not UTF-8 and every character XML 1.0 forbids
+    (control characters, U+FFFE/U+FFFF), which is what decoding and cleaning would have found.
+    Saves decoding and encoding the document and the scans over it, for most feeds.
+    """
+    codec, skip = _codec_of(body)
+    if codec not in _UTF8_AS_IS:
+        return None
+    document = body[skip:].lstrip()  # ASCII white space, as str.lstrip() strips before a "<"
+    if (
+        document[:1] != b"<"
+        or _HTML_OR_DOCTYPE.match(document)
+        or (b"&" in document and _NOT_XML_REFERENCE.search(document))
+    ):
+        return None
+    parser = _parser()
+    try:
+        root = _lxml_root(document, parser, url)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    return None if root is None or len(parser.error_log) else root
+
+
+def _lxml_root(document: bytes, parser: etree.XMLParser, url: str) -> etree._Element | None:
+    if url:
+        return etree.fromstring(document, parser, base_url=url)
+    return etree.fromstring(document, parser)
 
 
 def _has_control_characters(text: str, document: bytes) -> bool:
@@ -186,6 +226,12 @@ def decode_xml(body: bytes) -> str:
     A declaration that the bytes contradict (say utf-8 declared, cp1251 sent) is not trusted:
     UTF-8 is tried, then cp1251 / KOI8-R / cp1252 chosen by what the bytes look like.
     """
+    codec, skip = _codec_of(body)
+    return _decode(body[skip:] if skip else body, codec)
+
+
+def _codec_of(body: bytes) -> tuple[str, int]:
+    """The codec to try first, and how many bytes of BOM come before the text."""
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
         (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -194,16 +240,16 @@ def decode_xml(body: bytes) -> str:
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if body.startswith(bom):
-            return _decode(body[len(bom) :], codec)
+            return codec, len(bom)
     if body.startswith(b"<\x00\x00\x00"):
-        return _decode(body, "utf-32-le")
+        return "utf-32-le", 0
     if body.startswith(b"\x00\x00\x00<"):
-        return _decode(body, "utf-32-be")
+        return "utf-32-be", 0
     if body.startswith(b"<\x00"):
-        return _decode(body, "utf-16-le")
+        return "utf-16-le", 0
     if body.startswith(b"\x00<"):
-        return _decode(body, "utf-16-be")
-    return _decode(body, _declared_codec(body) or "utf-8")
+        return "utf-16-be", 0
+    return _declared_codec(body) or "utf-8", 0
 
 
 def _declared_codec(body: bytes) -> str | None:

@@ -28,7 +28,7 @@ from lxml import etree
 from bot.errors import FeedError
 from bot.models import Entry
 from bot.sources.dates import parse_date
-from bot.sources.html_text import collapse_line, html_to_text
+from bot.sources.html_text import collapse_line, html_to_text, line_marks, marked_lines
 
 __all__ = ["parse_channel_page"]
 
@@ -41,6 +41,15 @@ _FORWARDED = "tgme_widget_message_forwarded_from_name"
 _DATE = "tgme_widget_message_date"
 _CHANNEL_HEADER = "tgme_channel_info"
 _XPATH_SPACE = str.maketrans("\t\n\r", "   ")  # what XPath's normalize-space() collapses
+_CLASS_PREFIX = "tgme_widget_message_"  # in both _TEXT and _FORWARDED: one test skips the rest
+# Elements the HTML serializer writes as a bare "<name ...>" (and "</name>"), that html_to_text
+# neither drops with their content (script, style, ...) nor treats specially: what Telegram puts
+# in a post's text. Not "pre" or "textarea": serializers may add a newline after their start tag.
+_PLAIN_ELEMENTS = frozenset(
+    "a b blockquote br code del div em hr i img ins mark p s small span strike strong sub sup"
+    " tg-emoji tg-spoiler u wbr".split()
+)
+_VOID_ELEMENTS = frozenset({"br", "hr", "img", "wbr"})
 
 
 def parse_channel_page(body: bytes, *, url: str) -> list[Entry]:
@@ -74,25 +83,25 @@ def _has_class(element: etree._Element, name: str) -> bool:
 def _has_token(value: str | None, name: str) -> bool:
     """``name`` is one of the classes in ``value``, read as the XPath idiom
     ``contains(concat(' ', normalize-space(@class), ' '), ' name ')`` reads them."""
-    return value is not None and name in value and name in value.translate(_XPATH_SPACE).split(" ")
+    if value is None or name not in value:
+        return False
+    if "\t" in value or "\n" in value or "\r" in value:  # rare: translate() is the slow part
+        value = value.translate(_XPATH_SPACE)
+    return name in value.split(" ")
 
 
 def _entry(post: etree._Element) -> Entry:
     data_post = (post.get("data-post") or "").strip()
     text_element = forwarded_element = None
-    times: list[etree._Element] = []
     for element in _descendants(post):
-        tag = element.tag
-        if tag == "time" and element.get("datetime") is not None:
-            times.append(element)
+        # One attribute read per element: the loop runs over every element of every post.
         value = element.get("class")
-        if value is None:
+        if value is None or _CLASS_PREFIX not in value:
             continue
-        # Substring tests first: nearly every element has a tgme_widget_message_* class.
         if (
             text_element is None
             and _TEXT in value
-            and tag == "div"
+            and element.tag == "div"
             and _has_token(value, _TEXT)
             and not _inside_reply(element)
         ):
@@ -109,7 +118,7 @@ def _entry(post: etree._Element) -> Entry:
         link=f"https://t.me/{data_post}" if data_post else None,
         title=_title(own_text),
         text=text.strip(),
-        published=_published(post, times),
+        published=_published(post),
     )
 
 
@@ -129,18 +138,54 @@ def _descendants(post: etree._Element) -> Iterator[etree._Element]:
 
 
 def _html_text(element: etree._Element) -> str:
-    # Serialising keeps <br> and block boundaries for html_to_text to turn into line breaks.
+    """html_to_text of the element serialized as HTML (its tail included): <br> and block
+    boundaries become line breaks. Read straight from the tree when the post's markup is plain."""
+    parts: list[str] = []
+    if _read_plain(element, parts):
+        if element.tail:
+            parts.append(element.tail)
+        return marked_lines("".join(parts))
     return html_to_text(etree.tostring(element, encoding="unicode", method="html"))
+
+
+def _read_plain(element: etree._Element, parts: list[str]) -> bool:
+    """Append what html_to_text keeps of the element's serialization (without its tail) to
+    ``parts``; False, with ``parts`` unfinished, for markup outside _PLAIN_ELEMENTS.
+
+    Exact because lxml's HTML serializer escapes every "&", "<" and ">" in text and attribute
+    values: the only tags html_to_text sees are the elements' own, and unescaping gives the
+    tree's text back. Text and tails are taken as they are, tags as their line_marks.
+    """
+    tag = element.tag
+    if tag not in _PLAIN_ELEMENTS:  # comments and processing instructions have no str tag
+        return False
+    opening, closing = line_marks(tag)
+    if opening:
+        parts.append(opening)
+    if tag in _VOID_ELEMENTS:  # serialized without content or end tag
+        return element.text is None and len(element) == 0
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if not _read_plain(child, parts):
+            return False
+        if child.tail:
+            parts.append(child.tail)
+    if closing:
+        parts.append(closing)
+    return True
 
 
 def _itertext(element: etree._Element) -> str:
     return "".join(part for part in element.itertext() if isinstance(part, str))
 
 
-def _published(post: etree._Element, times: list[etree._Element]) -> datetime | None:
+def _published(post: etree._Element) -> datetime | None:
     """The first readable time inside the post's date link, else the first readable time."""
-    dated = [time for time in times if _in_date_link(time, post)]
-    for time in (*dated, *times):
+    times = [time for time in post.iter("time") if time.get("datetime") is not None]
+    if len(times) > 1:  # with one time, trying the dated ones first changes nothing
+        times = [*(time for time in times if _in_date_link(time, post)), *times]
+    for time in times:
         moment = parse_date(time.get("datetime") or "")
         if moment is not None:
             return moment

@@ -74,6 +74,9 @@ _ATOM_ALIASES = {
     for name in ("title", "content", "summary", "id", *_ATOM_DATES[:-1])
 }
 _WEB = ("http://", "https://")
+_RSS_TITLES = (f"{_DC}title", f"{_MEDIA}title")  # after "title"
+_RSS_DESCRIPTIONS = (f"{_DC}description", f"{{{_ATOM10}}}summary")  # after "description"
+_ATOM_LINK = f"{{{_ATOM10}}}link"
 
 _Fields = dict[str, etree._Element]
 
@@ -82,34 +85,41 @@ def parse_tree(root: etree._Element, *, url: str) -> list[Entry]:
     """Entries of a feed whose XML has been parsed into ``root``; FeedError if it is no feed."""
     name = _local(root.tag)
     if name in ("rss", "RDF", "channel"):
-        return _collect(_rss_entry(item, url) for item in root.iter(*_RSS_ITEMS))
+        return _collect([_rss_entry(item, url) for item in root.iter(*_RSS_ITEMS)])
     if name == "feed":
-        return _collect(_atom_entry(entry, url) for entry in root.iter(*_ATOM_ENTRIES))
+        return _collect([_atom_entry(entry, url) for entry in root.iter(*_ATOM_ENTRIES)])
     if name.lower() == "html":
         raise FeedError("this is an HTML web page, not a feed (is the feed URL right?)")
     raise FeedError(f"not a feed: the document is XML with a <{name}> root element")
 
 
-def _collect(entries: Iterable[Entry | None]) -> list[Entry]:
+def _collect(entries: list[Entry | None]) -> list[Entry]:
     return [entry for entry in entries if entry is not None]
+
+
+# Both entry readers look up the usual tag first and only then its rarer spellings: this runs
+# for every item of every feed, and the usual tag is nearly always there.
 
 
 def _rss_entry(item: etree._Element, url: str) -> Entry | None:
     fields = _children(item, _RSS_ALIASES)
-    title_el = _first(fields, "title", f"{_DC}title", f"{_MEDIA}title")
+    title_el = fields.get("title")
+    if title_el is None:
+        title_el = _first(fields, *_RSS_TITLES)
     title = _html_line(title_el) if title_el is not None else ""
-    text = _fuller(
-        _html,
-        _first(fields, _CONTENT_ENCODED),
-        _first(fields, "description", f"{_DC}description", f"{{{_ATOM10}}}summary"),
-    )
+    description = fields.get("description")
+    if description is None:
+        description = _first(fields, *_RSS_DESCRIPTIONS)
+    text = _fuller(_html, fields.get(_CONTENT_ENCODED), description)
 
-    guid_el = _first(fields, "guid")
-    guid = _stripped(guid_el) or _none_if_empty(item.get(_RDF_ABOUT))
-    link_el = _first(fields, "link")
-    link = _stripped(link_el)
+    guid_el = fields.get("guid")
+    guid = _stripped(guid_el) if guid_el is not None else None
+    if guid is None:
+        guid = _none_if_empty(item.get(_RDF_ABOUT))
+    link_el = fields.get("link")
+    link = _stripped(link_el) if link_el is not None else None
     if link is None:
-        atom_link = _first(fields, f"{{{_ATOM10}}}link")
+        atom_link = fields.get(_ATOM_LINK)
         if atom_link is not None:
             link, link_el = _none_if_empty(atom_link.get("href")), atom_link
     if link is None and guid_el is not None and guid is not None:
@@ -119,40 +129,43 @@ def _rss_entry(item: etree._Element, url: str) -> Entry | None:
     published = _date(fields, _RSS_DATES)
     if not (title or text or link or guid):
         return None
-    return Entry(
-        guid=guid,
-        link=_resolve(link, link_el if link_el is not None else item, url),
-        title=title,
-        text=text,
-        published=published,
-    )
+    if link is not None and not link.startswith(_WEB):
+        link = _resolve(link, link_el if link_el is not None else item, url)
+    return Entry(guid=guid, link=link, title=title, text=text, published=published)
 
 
 def _atom_entry(entry: etree._Element, url: str) -> Entry | None:
-    fields = _children(entry, _ATOM_ALIASES)
-    title_el = _first(fields, "title")
+    fields, link_el = _atom_children(entry)
+    title_el = fields.get("title")
     title = _atom_line(title_el) if title_el is not None else ""
-    text = _fuller(_atom_text, _first(fields, "content"), _first(fields, "summary"))
-    guid = _stripped(_first(fields, "id"))
-    link_el = _alternate_link(entry)
+    text = _fuller(_atom_text, fields.get("content"), fields.get("summary"))
+    guid_el = fields.get("id")
+    guid = _stripped(guid_el) if guid_el is not None else None
     link = _none_if_empty(link_el.get("href")) if link_el is not None else None
     published = _date(fields, _ATOM_DATES)
     if not (title or text or link or guid):
         return None
-    return Entry(
-        guid=guid,
-        link=_resolve(link, link_el if link_el is not None else entry, url),
-        title=title,
-        text=text,
-        published=published,
-    )
+    if link is not None and not link.startswith(_WEB):
+        link = _resolve(link, link_el if link_el is not None else entry, url)
+    return Entry(guid=guid, link=link, title=title, text=text, published=published)
 
 
-def _alternate_link(entry: etree._Element) -> etree._Element | None:
+def _atom_children(entry: etree._Element) -> tuple[_Fields, etree._Element | None]:
+    """_children of an Atom entry, and its first alternate link (a <link> without a rel counts),
+    found in the same pass over the children."""
+    fields: _Fields = {}
+    alternate = None
     for child in entry:
-        if child.tag in _ATOM_LINKS and (child.get("rel") or "alternate") == "alternate":
-            return child
-    return None
+        tag = child.tag
+        if isinstance(tag, str):
+            fields.setdefault(_ATOM_ALIASES.get(tag, tag), child)
+            if (
+                alternate is None
+                and tag in _ATOM_LINKS
+                and (child.get("rel") or "alternate") == "alternate"
+            ):
+                alternate = child
+    return fields, alternate
 
 
 def _atom_text(element: etree._Element) -> str:
@@ -249,9 +262,7 @@ def _date(fields: _Fields, tags: Iterable[str]) -> datetime | None:
     return None
 
 
-def _stripped(element: etree._Element | None) -> str | None:
-    if element is None:
-        return None
+def _stripped(element: etree._Element) -> str | None:
     return _none_if_empty(_itertext(element) if len(element) else element.text)
 
 
@@ -262,10 +273,8 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
-def _resolve(link: str | None, element: etree._Element, url: str) -> str | None:
+def _resolve(link: str, element: etree._Element, url: str) -> str:
     """``link`` made absolute against the element's xml:base (which includes the feed URL)."""
-    if link is None or link.startswith(_WEB):
-        return link
     base = element.base or url
     if not base:
         return link
