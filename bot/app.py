@@ -17,8 +17,10 @@ import contextlib
 import logging
 import signal
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from telegram import BotCommand
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.clock import Clock, SystemClock
@@ -42,7 +44,10 @@ from bot.telegram.chat_handlers import CHAT_COMMANDS
 from bot.telegram.digest_commands import DIGEST_COMMANDS
 from bot.telegram.handlers import COMMANDS, add_handlers
 from bot.telegram.limits import CommandRateLimit, add_rate_limit
-from bot.telegram.webhook import WebhookServer
+from bot.watch_loading import InterimWatchTerms, load_watch_terms
+
+if TYPE_CHECKING:
+    from bot.telegram.webhook import WebhookServer
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +74,8 @@ class Lookout:
         self._stop = asyncio.Event()
         self.stopped = False
         self._tasks: list[asyncio.Task[None]] = []
+        self._polling = asyncio.Lock()
+        self._started = asyncio.Event()
 
     def _build_application(self) -> Application:  # type: ignore[type-arg]
         builder = ApplicationBuilder().token(self.token)
@@ -84,89 +91,136 @@ class Lookout:
         return application
 
     async def start(self) -> None:
+        """Open everything and start polling; returns once chats are answered.
+
+        The first poll starts before the Bot API is reached and while every chat's watch
+        queries still load in the background (`bot.watch_loading`): fetches go ahead, and
+        items wait for the load before they are stored and matched."""
         install_redaction(self.token)  # before anything can log a Bot API URL
         self.db = await Database.open(self.settings.database)
-        self.gazetteer = Gazetteer.load()
-        database = self.settings.database
-        forms_file = (  # watch terms' forms, saved so a restart does not expand them again
-            None if str(database) == ":memory:" else database.with_name(database.name + ".forms")
-        )
-        self.watch_terms = KeywordIndex(forms_file)
-        self.subscriptions = Subscriptions(
-            self.db, self.gazetteer, self.watch_terms, self.clock, self.settings.limits
-        )
-        terms = await self.subscriptions.load_watch_terms()
         async with self.db.write() as conn:
             await source_store.upsert_sources(conn, self.sources)
+        self.gazetteer = Gazetteer.load()
+        interim = InterimWatchTerms()  # until every chat's watch queries are loaded
+        self.watch_terms: KeywordIndex = interim
+        self.subscriptions = Subscriptions(
+            self.db, self.gazetteer, interim, self.clock, self.settings.limits
+        )
+        self.matcher = ItemMatcher(self.gazetteer, interim)
+        self.watch_terms_loaded = asyncio.create_task(
+            self._load_watch_terms(interim), name="watch-terms"
+        )
         self._client = None
         fetcher = self._fetcher
         if fetcher is None:
             self._client = make_client()
-            fetch = self.settings.fetch
             fetcher = HttpFetcher(
-                self._client,
-                FetchLimits.from_settings(fetch),
-                clock=self.clock,
+                self._client, FetchLimits.from_settings(self.settings.fetch), clock=self.clock
             )
         self.pipeline = Pipeline(
             self.db,
             fetcher,
-            ItemMatcher(self.gazetteer, self.watch_terms),
+            self.matcher,
             self.clock,
             self.settings.polling,
             self.subscriptions.region_name,
             operators=self.settings.operators,
             delivery=self.settings.delivery,
+            matching_ready=self.watch_terms_loaded,
         )
         self.application = self._build_application()
         self.application.bot_data["subscriptions"] = self.subscriptions
         self.application.bot_data["operators"] = frozenset(self.settings.operators)
-        await self.application.initialize()
-        await self._register_commands()
         self.sender = Sender(
             self.db, PtbTelegram(self.application.bot), self.clock, self.settings.delivery
         )
-        await self.sender.recover()
+        await self.sender.recover()  # before the first poll can queue alerts
+        self._webhook: WebhookServer | None = None
+        self._tasks = [asyncio.create_task(self._poll_loop(), name="poll")]
+        try:
+            await self._start_chat()
+        except BaseException:
+            await self._abort()
+            raise
+        self._started.set()
+        log.info("event=started sources=%d database=%s", len(self.sources), self.settings.database)
+
+    async def _load_watch_terms(self, interim: InterimWatchTerms) -> None:
+        database = self.settings.database
+        forms_file = (  # watch terms' forms, saved so a restart does not expand them again
+            None if str(database) == ":memory:" else database.with_name(database.name + ".forms")
+        )
+        # After the first poll has begun and chats are answered: the load, in a worker thread,
+        # holds the GIL much of the time, and reading the due sources would wait for it.
+        await self._started.wait()
+        try:
+            await load_watch_terms(self.db, forms_file, interim, self._install_watch_terms)
+        except Exception:
+            # Polls then fail with this error, so no item is matched against part of them.
+            log.exception("event=watch_terms_load_failed")
+            raise
+
+    def _install_watch_terms(self, index: KeywordIndex) -> None:
+        self.watch_terms = self.subscriptions.watch_terms = self.matcher.watch_terms = index
+
+    async def _start_chat(self) -> None:
+        """The Bot API side: commands are answered and the outbox sent once this returns."""
+        await self.application.initialize()
         self.digests = DigestScheduler(
             self.db, self.clock, self.subscriptions.region_name, wakeup=self.sender.wakeup
         )
         await self.application.start()
         assert self.application.updater is not None
-        self._webhook: WebhookServer | None = None
         hook = self.settings.webhook
         if hook.url:
+            from bot.telegram.webhook import WebhookServer  # aiohttp: 0.15 s to import
+
             self._webhook = WebhookServer(
                 self.application, listen=hook.listen, port=hook.port, path=hook.path
             )
             await self._webhook.start(hook.url)
         else:
             await self.application.updater.start_polling(poll_interval=0, timeout=10)
-        self._tasks = [
-            asyncio.create_task(self._poll_loop(), name="poll"),
+        self._tasks += [
             asyncio.create_task(self.sender.run(self._stop), name="send"),
             # Ticks at once: a digest missed while the bot was down goes out now, once.
             asyncio.create_task(self.digests.run(self._stop), name="digests"),
+            # The command menu only: chats are answered without it.
+            asyncio.create_task(self._register_commands(), name="commands"),
         ]
-        log.info(
-            "event=started sources=%d watch_terms=%d database=%s",
-            len(self.sources),
-            terms,
-            self.settings.database,
-        )
+
+    async def _abort(self) -> None:
+        """Undo a start that failed half-way (a wrong token, the Bot API unreachable)."""
+        self._stop.set()
+        for task in [*self._tasks, self.watch_terms_loaded]:
+            task.cancel()
+        await asyncio.gather(*self._tasks, self.watch_terms_loaded, return_exceptions=True)
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        if self._client is not None:
+            await self._client.aclose()
+        await self.db.close()
 
     async def _register_commands(self) -> None:
         bot = self.application.bot
-        for lang in LANGUAGES:
-            menu = COMMANDS + CHAT_COMMANDS + DIGEST_COMMANDS
-            commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in menu]
-            await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+        try:
+            for lang in LANGUAGES:
+                menu = COMMANDS + CHAT_COMMANDS + DIGEST_COMMANDS
+                commands = [BotCommand(name, t(lang, f"cmd_{name}")) for name in menu]
+                await bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
+        except TelegramError as exc:  # the menu comes back at the next start
+            log.warning("event=commands_not_set error=%s", exc)
 
     async def poll_once(self, *, every_source: bool = False) -> int:
-        """Poll the due sources (or every source) once; returns how many alerts were queued."""
-        if every_source:
-            outcomes = await self.pipeline.poll_all()
-        else:
-            outcomes = await self.pipeline.poll_due()
+        """Poll the due sources (or every source) once; returns how many alerts were queued.
+
+        One poll at a time: a call while the poll loop polls waits for it to finish."""
+        async with self._polling:
+            if every_source:
+                outcomes = await self.pipeline.poll_all()
+            else:
+                outcomes = await self.pipeline.poll_due()
         alerts = sum(o.alerts for o in outcomes)
         if alerts:
             self.sender.wakeup.set()
@@ -185,12 +239,13 @@ class Lookout:
     async def stop(self) -> None:
         self.stopped = True
         self._stop.set()
+        self.watch_terms_loaded.cancel()  # a poll waiting for it ends; its items come again
         # Let a send in flight finish and be recorded, so a clean stop causes no repeat.
         if self._tasks:
             _, late = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
             for task in late:
                 task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, self.watch_terms_loaded, return_exceptions=True)
         # PTB's updater sends a final getUpdates: stop it while the Bot API still answers.
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()

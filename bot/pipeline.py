@@ -6,6 +6,8 @@
 Everything after the fetch lands in one SQLite transaction with the source's new
 ETag/Last-Modified: a crash at any point loses no item and saves no ETag without its items.
 A source's first successful poll stores its backlog without alerting; only later items alert.
+At start-up a poll with items awaits `matching_ready` (every watch query loaded) before that
+transaction, so no item is matched against part of the watch queries.
 A failing source yields an outcome with its error and the run goes on.
 """
 
@@ -79,6 +81,7 @@ class Pipeline:
         *,
         operators: tuple[int, ...] = (),
         delivery: DeliverySettings | None = None,
+        matching_ready: asyncio.Future[None] | None = None,
     ) -> None:
         self.db = db
         self.fetcher = fetcher
@@ -89,6 +92,7 @@ class Pipeline:
         self.operators = operators  # told when a source is paused
         self.delivery = delivery or DeliverySettings()  # stories, edits, mute buttons
         self.story_pool = StoryPool()  # recent items' story terms, read incrementally
+        self.matching_ready = matching_ready  # every watch query loaded (bot.watch_loading)
         self._bounds = schedule_bounds(polling)
         self._semaphore = asyncio.Semaphore(polling.concurrency)
 
@@ -159,6 +163,8 @@ class Pipeline:
             return PollOutcome(source.name, result.status, error=error)
 
         parsed = [normalize(entry, source, now) for entry in entries]
+        if self.matching_ready is not None:
+            await self.matching_ready
         async with self.db.write() as conn:
             new = await items.insert_new_items(conn, parsed, ts)
             matched, alert_count = await self._enqueue_alerts(conn, source, new, state.primed, ts)

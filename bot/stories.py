@@ -21,9 +21,10 @@ the source: a channel that posts the same "air raid alert" text again is telling
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 STEM_CHARS = 5
@@ -35,12 +36,22 @@ ROTATING_MIN_ITEMS = 3
 ROTATING_SHARE = 0.5
 
 _WORD = re.compile(r"\w+")
-_APOSTROPHES = str.maketrans({"'": None, "’": None, "ʼ": None, "`": None, "ё": "е"})
+_APOSTROPHES = ("'", "’", "ʼ", "`")
+
+
+def _fold(text: str) -> str:
+    """Lowercase, ё -> е, apostrophes dropped. (str.replace, not str.translate: translating
+    non-ASCII text with a table costs ~80 times as much.)"""
+    folded = text.lower().replace("ё", "е")
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in folded:
+            folded = folded.replace(apostrophe, "")
+    return folded
 
 
 def story_terms(title: str, text: str) -> frozenset[str]:
     """The normalized word set the story comparison works on."""
-    folded = f"{title} {text}".lower().translate(_APOSTROPHES)
+    folded = _fold(f"{title} {text}")
     if "_" not in folded:  # the common case, in one pass
         return frozenset(
             word if word.isdigit() else word[:STEM_CHARS]
@@ -214,16 +225,61 @@ def _file(
             positions.append(position)
 
 
-def reissue_index(earlier: Iterable[frozenset[str]]) -> SimilarSets:
-    index = SimilarSets(REISSUE_THRESHOLD)
+@cache
+def reissue_prefix(size: int) -> int:
+    """How many of a set's terms, in sorted order, ReissueIndex files it under.
+
+    A reissue scores REISSUE_THRESHOLD, and containment is at most 1, so the two sets'
+    Jaccard is at least `j = REISSUE_THRESHOLD - 1`: they share at least j * (the larger size)
+    terms. Two sets sharing `o` terms meet within their first (size - o + 1) terms in any one
+    fixed order (the prefix-filtering lemma); a set's own size gives it the longer prefix."""
+    shared = math.ceil((REISSUE_THRESHOLD - 1) * size - 1e-6)
+    return max(1, min(size, size - shared + 1))
+
+
+class ReissueIndex:
+    """A source's earlier term sets, filed under their first few terms in sorted order, so
+    `near` meets only those that can score REISSUE_THRESHOLD: near-identical sets. Unlike
+    SimilarSets it keeps no term counts, so filing a set costs a sort and a couple of appends."""
+
+    def __init__(self) -> None:
+        self.sets: list[frozenset[str]] = []
+        self._postings: dict[str, list[int]] = {}
+
+    def add(self, terms: frozenset[str]) -> None:
+        position = len(self.sets)
+        self.sets.append(terms)
+        if terms:
+            postings = self._postings
+            for term in sorted(terms)[: reissue_prefix(len(terms))]:
+                if (positions := postings.get(term)) is None:
+                    postings[term] = [position]
+                else:
+                    positions.append(position)
+
+    def near(self, terms: frozenset[str]) -> set[int]:
+        """Positions of the sets that may score REISSUE_THRESHOLD with `terms`."""
+        if not terms:
+            return set()
+        found: set[int] = set()
+        postings = self._postings
+        for term in sorted(terms)[: reissue_prefix(len(terms))]:
+            if (positions := postings.get(term)) is not None:
+                found.update(positions)
+        return found
+
+
+def reissue_index(earlier: Iterable[frozenset[str]]) -> ReissueIndex:
+    index = ReissueIndex()
     for terms in earlier:
         index.add(terms)
     return index
 
 
-def is_reissue_in(terms: frozenset[str], earlier: SimilarSets) -> bool:
+def is_reissue_in(terms: frozenset[str], earlier: ReissueIndex) -> bool:
     """is_reissue over an index of the source's earlier items."""
-    return any(similarity(terms, earlier.sets[p]) >= REISSUE_THRESHOLD for p in earlier.near(terms))
+    sets = earlier.sets
+    return any(similarity(terms, sets[p]) >= REISSUE_THRESHOLD for p in earlier.near(terms))
 
 
 class StoryIndex:
@@ -240,10 +296,16 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self.candidates)
 
-    def add(self, candidate: Candidate) -> None:
+    def add(self, candidate: Candidate) -> int:
+        """File the candidate; returns its position."""
         self.candidates.append(candidate)
         self.item_ids.add(candidate.item_id)
-        self._sets.add(candidate.terms, candidate.source)
+        return self._sets.add(candidate.terms, candidate.source)
+
+    def relabel(self, position: int, story_id: int) -> None:
+        """The candidate at `position` belongs to `story_id` (a new story's id, known only
+        once its row is written)."""
+        self.candidates[position] = replace(self.candidates[position], story_id=story_id)
 
     def find(
         self,

@@ -14,7 +14,7 @@ The pipeline's alert count is sends plus edits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -26,7 +26,7 @@ from bot.delivery.render import render_alert
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
-from bot.store.outbox import JsonDict
+from bot.store.db import WriteBehind
 from bot.stories import (
     STORY_WINDOW_SECONDS,
     Candidate,
@@ -41,28 +41,7 @@ from bot.stories import (
 log = logging.getLogger(__name__)
 
 SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
-
-
-def alerts_for(
-    item_id: int,
-    item: Item,
-    mentions: list[Mention],
-    interested: dict[int, tuple[set[str], set[str]]],
-    source_title: str,
-) -> list[Alert]:
-    """One alert per interested chat, saying which of its regions and terms matched."""
-    return [
-        Alert(
-            chat_id=chat_id,
-            item_id=item_id,
-            source_title=source_title,
-            item=item,
-            regions=tuple(sorted(regions)),
-            terms=tuple(sorted(terms)),
-            mentions=tuple(mentions),
-        )
-        for chat_id, (regions, terms) in sorted(interested.items())
-    ]
+FLUSH_ROWS = 500  # outbox rows handed to the database thread at a time
 
 
 class Matcher(Protocol):
@@ -90,7 +69,7 @@ async def assign_stories(
     of the stories this poll started.
 
     Each item is compared with the candidates its terms can meet (bot.stories.StoryIndex),
-    then with this poll's earlier items; the stories and item updates are written in a few
+    this poll's earlier items among them; the stories and item updates are written in a few
     statements at the end."""
     if story_pool is not None:
         story_pool.begin()
@@ -103,21 +82,20 @@ async def assign_stories(
         pool = StoryIndex()
         for candidate in await story_store.candidates(conn, source.language, since):
             pool.add(candidate)
-    else:
-        pool = await story_pool.index(conn, source.language, since)
-    this_poll = StoryIndex()  # never added to the shared pool: the poll may roll back
+    else:  # this poll's items join the shared pool, which forgets them unless committed
+        pool = await story_pool.open(conn, source.language, since)
     story_of: dict[int, int] = {}  # a story this poll starts: -(its first item's id)
     reissued: set[int] = set()
     firsts: list[tuple[int, str]] = []
     joined: dict[int, None] = {}
     stored: list[tuple[int, str]] = []
+    added: list[int] = []  # positions in the pool of this poll's candidates
     for item_id, item, mentions in new:
         terms = story_terms(item.title, item.text)
         regions = frozenset(m.value for m in mentions if m.kind == "region")
         if is_reissue(terms, earlier) if indexed is None else is_reissue_in(terms, indexed):
             reissued.add(item_id)
-        match, score = pool.find(terms, regions, source.name, since)
-        match = this_poll.find(terms, regions, source.name, since, score)[0] or match
+        match = pool.find(terms, regions, source.name, since)[0]
         if match is None:
             story_id = -item_id
             firsts.append((item_id, item.language))
@@ -127,22 +105,22 @@ async def assign_stories(
                 joined[story_id] = None
         story_of[item_id] = story_id
         stored.append((item_id, story_store.encode(terms, regions)))
-        if item_id not in pool.item_ids and item_id not in this_poll.item_ids:
-            this_poll.add(Candidate(item_id, story_id, source.name, terms, regions, now))
+        if item_id not in pool.item_ids:
+            added.append(pool.add(Candidate(item_id, story_id, source.name, terms, regions, now)))
     started = await story_store.new_stories(conn, firsts, now)
     if joined:
         await story_store.join_stories(conn, list(joined), now)
     for item_id, story_id in story_of.items():
         if story_id < 0:
             story_of[item_id] = started[-story_id]
+    for position in added:  # a started story's id is known only now
+        if (candidate := pool.candidates[position]).story_id < 0:
+            pool.relabel(position, story_of[candidate.item_id])
     await story_store.set_item_stories(
         conn, [(item_id, story_of[item_id], terms) for item_id, terms in stored]
     )
-    if story_pool is not None and all(item.language == source.language for _, item, _ in new):
-        story_pool.stage(
-            source.language,
-            [replace(c, story_id=story_of[c.item_id]) for c in this_poll.candidates],
-        )
+    if story_pool is not None and any(item.language != source.language for _, item, _ in new):
+        story_pool.discard()
     return story_of, reissued, set(started.values())
 
 
@@ -182,98 +160,144 @@ async def enqueue_alerts(
     # What every item's alerts need, read once for the whole poll.
     joined = {story_of[i] for i, _, _ in told} - started
     story_chats = await outbox.story_chats_many(conn, joined)  # before this poll's rows
-    interested_any = await chats.subscribers(
+    interested = await chats.subscribers(
         conn,
         regions=(m.value for _, _, ms in told for m in ms if m.kind == "region"),
         terms=(m.value for _, _, ms in told for m in ms if m.kind == "term"),
         places=(m.place for _, _, ms in told for m in ms if m.place),
     )
-    languages = await chats.chat_languages(conn, interested_any)
+    languages = await chats.chat_languages(conn, interested)
+    audience = Audience(interested)
     others: dict[int, list[tuple[str, str]]] = {}
     owed: list[outbox.Owed] = []
     told_here: dict[int, set[int]] = {}  # story -> chats that have or are now owed its alert
-    sends = edits = 0
+    edits = 0
     also_checked: set[tuple[int, int]] = set()
-    for item_id, item, mentions in told:
-        story_id = story_of[item_id]
-        # Chats that already have this story hear of the new source, matched or not.
-        earlier_chats = story_chats.get(story_id, [])
-        chats_told = told_here.setdefault(story_id, set(earlier_chats))
-        for chat_id in earlier_chats:
-            if (chat_id, story_id) in also_checked:
-                continue  # asked once per poll: the answer cannot turn to yes
-            also_checked.add((chat_id, story_id))
-            if owed:  # rows keep the order in which they were owed
-                sends += await outbox.enqueue_many(conn, owed, now)
-                owed = []
-            if await _also_reported(conn, chat_id, story_id, source, settings, now):
-                edits += 1
-        if not mentions:
-            continue
-        interested = _among(interested_any, mentions)
-        if story_id not in others:
-            others[story_id] = (
-                []
-                if story_id in started
-                else await story_store.other_sources(conn, story_id, source.name)
-            )
-        rendered: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, JsonDict | None]]
-        rendered = {}
-        for alert in alerts_for(item_id, item, mentions, interested, source.title):
-            if alert.chat_id in chats_told:
+    # Rows go to the database thread a batch at a time while the next items are rendered;
+    # the thread keeps the order of rows, edits and reads.
+    async with WriteBehind() as later:
+        for item_id, item, mentions in told:
+            story_id = story_of[item_id]
+            # Chats that already have this story hear of the new source, matched or not.
+            earlier_chats = story_chats.get(story_id, [])
+            chats_told = told_here.setdefault(story_id, set(earlier_chats))
+            for chat_id in earlier_chats:
+                if (chat_id, story_id) in also_checked:
+                    continue  # asked once per poll: the answer cannot turn to yes
+                also_checked.add((chat_id, story_id))
+                if owed:  # rows keep the order in which they were owed
+                    await later.submit(outbox.enqueue_many(conn, owed, now))
+                    owed = []
+                if await _also_reported(conn, chat_id, story_id, source, settings, now):
+                    edits += 1
+            if not mentions:
                 continue
-            lang = languages.get(alert.chat_id, "en")
-            key = (lang, alert.regions, alert.terms)
-            if key not in rendered:
-
-                def names(code: str, lang: str = lang) -> str:
-                    return region_name(code, lang)
-
-                rendered[key] = (
-                    render_alert(alert, lang=lang, region_name=names),
-                    mute_keyboard(
-                        source_name=source.name,
-                        source_title=source.title,
-                        terms=alert.terms,
-                        lang=lang,
-                        hours=settings.mute_hours,
-                    ),
+            if story_id not in others:
+                others[story_id] = (
+                    []
+                    if story_id in started
+                    else await story_store.other_sources(conn, story_id, source.name)
                 )
-            text, keyboard = rendered[key]
-            chats_told.add(alert.chat_id)
-            owed.append(
-                outbox.Owed(
-                    chat_id=alert.chat_id,
-                    item_id=item_id,
-                    dedup_key=f"story:{story_id}",
-                    text=text,
-                    story_id=story_id,
-                    source=source.name,
-                    regions=alert.regions,
-                    terms=alert.terms,
-                    reply_markup=keyboard,
-                    also=others[story_id],
-                )
-            )
-    sends += await outbox.enqueue_many(conn, owed, now)
-    return Enqueued(matched, sends, edits, reissued_count)
+            chats_here = {
+                chat_id: (languages.get(chat_id, "en"), regions, terms)
+                for chat_id, (regions, terms) in audience.among(mentions).items()
+                if chat_id not in chats_told
+            }
+            chats_told.update(chats_here)
+            alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
+            also = others[story_id]
+            owed += _owed(alert, story_id, chats_here, also, source, region_name, settings)
+            if len(owed) >= FLUSH_ROWS:
+                await later.submit(outbox.enqueue_many(conn, owed, now))
+                owed = []
+        await later.submit(outbox.enqueue_many(conn, owed, now))
+    return Enqueued(matched, sum(later.results), edits, reissued_count)
 
 
-def _among(
-    interested: dict[int, tuple[set[str], set[str]]], mentions: list[Mention]
-) -> dict[int, tuple[set[str], set[str]]]:
-    """The poll's subscribers narrowed to one item's mentions: what chats.subscribers would
-    return for that item alone."""
-    places = {m.value for m in mentions if m.kind == "region"} | {
-        m.place for m in mentions if m.place
-    }
-    terms = {m.value for m in mentions if m.kind == "term"}
-    found: dict[int, tuple[set[str], set[str]]] = {}
-    for chat_id, (chat_regions, chat_terms) in interested.items():
-        regions_here, terms_here = chat_regions & places, chat_terms & terms
-        if regions_here or terms_here:
-            found[chat_id] = (regions_here, terms_here)
-    return found
+def _owed(
+    alert: Alert,
+    story_id: int,
+    chats_here: dict[int, tuple[str, set[str], set[str]]],
+    also: list[tuple[str, str]],
+    source: Source,
+    region_name: Callable[[str, str], str],
+    settings: DeliverySettings,
+) -> list[outbox.Owed]:
+    """The item's rows, in chat order, for chat -> (language, its regions, its terms) among
+    the item's mentions; chats told the same things in one language share one body."""
+    bodies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], outbox.AlertBody] = {}
+    owed: list[outbox.Owed] = []
+    for chat_id, (lang, regions, terms) in sorted(chats_here.items()):
+        wording = (lang, tuple(sorted(regions)), tuple(sorted(terms)))
+        body = bodies.get(wording)
+        if body is None:
+            told = replace(alert, chat_id=chat_id, regions=wording[1], terms=wording[2])
+            body = _alert_body(told, story_id, source, lang, region_name, settings, also)
+            bodies[wording] = body
+        owed.append((chat_id, body))
+    return owed
+
+
+class Audience:
+    """The poll's subscribers filed under each region, town and watch term that brings them,
+    so an item's chats are found from its mentions, not by asking every subscriber."""
+
+    def __init__(self, interested: dict[int, tuple[set[str], set[str]]]) -> None:
+        self.by_place: dict[str, list[int]] = {}  # region codes and town ids
+        self.by_term: dict[str, list[int]] = {}
+        for chat_id, (places, terms) in interested.items():
+            for place in places:
+                self.by_place.setdefault(place, []).append(chat_id)
+            for term in terms:
+                self.by_term.setdefault(term, []).append(chat_id)
+
+    def among(self, mentions: Iterable[Mention]) -> dict[int, tuple[set[str], set[str]]]:
+        """Chat -> (its regions and towns, its watch terms) among the item's mentions: what
+        chats.subscribers would return for that item alone."""
+        places = {m.value for m in mentions if m.kind == "region"}
+        places.update(m.place for m in mentions if m.place)
+        terms = {m.value for m in mentions if m.kind == "term"}
+        found: dict[int, tuple[set[str], set[str]]] = {}
+        for place in places:
+            for chat_id in self.by_place.get(place, ()):
+                found.setdefault(chat_id, (set(), set()))[0].add(place)
+        for term in terms:
+            for chat_id in self.by_term.get(term, ()):
+                found.setdefault(chat_id, (set(), set()))[1].add(term)
+        return found
+
+
+def _alert_body(
+    alert: Alert,
+    story_id: int,
+    source: Source,
+    lang: str,
+    region_name: Callable[[str, str], str],
+    settings: DeliverySettings,
+    also: list[tuple[str, str]],
+) -> outbox.AlertBody:
+    """The alert text and mute buttons, for every chat told the same regions and terms."""
+
+    def names(code: str) -> str:
+        return region_name(code, lang)
+
+    return outbox.AlertBody(
+        item_id=alert.item_id,
+        dedup_key=f"story:{story_id}",
+        text=render_alert(alert, lang=lang, region_name=names),
+        story_id=story_id,
+        source=source.name,
+        regions=alert.regions,
+        terms=alert.terms,
+        reply_markup=mute_keyboard(
+            source_name=source.name,
+            source_title=source.title,
+            terms=alert.terms,
+            lang=lang,
+            hours=settings.mute_hours,
+        ),
+        also=also,
+    )
 
 
 async def _also_reported(

@@ -16,6 +16,7 @@ Telegram may or may not have received it. Nothing here talks to Telegram.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,10 +107,10 @@ async def enqueue(
 
 
 @dataclass(frozen=True, slots=True)
-class Owed:
-    """One alert row for enqueue_many: enqueue's arguments."""
+class AlertBody:
+    """What the rows of one alert share, whichever chat is owed it: enqueue's arguments
+    but the chat. Built once per item and wording, so its JSON is encoded once."""
 
-    chat_id: int
     item_id: int | None
     dedup_key: str
     text: str
@@ -121,47 +122,55 @@ class Owed:
     also: list[tuple[str, str]] | None = None
 
 
+Owed = tuple[int, AlertBody]  # a chat and the alert it is owed
+
+# One multi-row INSERT per 500 rows runs in one sqlite3 step, with the GIL released: cheaper
+# than executemany's step per row, and the event loop's thread renders meanwhile. Older SQLite
+# allows 999 variables a statement.
+ROWS_PER_INSERT = 500 if sqlite3.sqlite_version_info >= (3, 32) else 99
+
+
+def _alert_values(body: AlertBody, now: float) -> tuple[object, ...]:
+    """A row's values after its chat id."""
+    reasons = {"regions": list(body.regions), "terms": list(body.terms)}
+    return (
+        body.item_id,
+        body.dedup_key,
+        body.text,
+        now,
+        body.story_id,
+        body.source,
+        json.dumps(reasons, ensure_ascii=False),
+        json.dumps(body.reply_markup, ensure_ascii=False) if body.reply_markup else None,
+        json.dumps([list(pair) for pair in body.also], ensure_ascii=False) if body.also else None,
+    )
+
+
 async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float) -> int:
-    """enqueue for many rows, in order, a few statements in all; returns how many were queued
-    (a chat that already has a row with the same dedup key gets none)."""
+    """enqueue for many rows, in order, a statement per ROWS_PER_INSERT rows; returns how
+    many were queued (a chat that already has a row with the same dedup key gets none)."""
+    encoded: dict[int, tuple[object, ...]] = {}  # id(body) -> its values; bodies are shared
     queued = 0
-    encoded: dict[object, str | None] = {}  # rows of one item share their JSON
-
-    def dumps(key: object, value: object) -> str | None:
-        if key not in encoded:
-            encoded[key] = json.dumps(value, ensure_ascii=False) if value else None
-        return encoded[key]
-
-    for start in range(0, len(owed), 90):  # 10 values a row, under SQLite's old 999 limit
-        chunk = owed[start : start + 90]
+    for start in range(0, len(owed), ROWS_PER_INSERT):
+        chunk = owed[start : start + ROWS_PER_INSERT]
         values: list[object] = []
-        for row in chunk:
-            also = tuple(tuple(pair) for pair in row.also) if row.also else ()
-            values += (
-                row.chat_id,
-                row.item_id,
-                row.dedup_key,
-                row.text,
-                now,
-                row.story_id,
-                row.source,
-                dumps(
-                    ("reasons", row.regions, row.terms),
-                    {"regions": list(row.regions), "terms": list(row.terms)},
-                ),
-                dumps(("markup", id(row.reply_markup)), row.reply_markup),
-                dumps(("also", also), [list(pair) for pair in also]),
-            )
-        marks = ",".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in chunk)
-        rows = await conn.execute_fetchall(
-            f"""
-            INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, source,
-                reasons, reply_markup, also)
-            VALUES {marks} ON CONFLICT (chat_id, dedup_key) DO NOTHING RETURNING id
-            """,
+        for chat_id, body in chunk:
+            shared = encoded.get(id(body))
+            if shared is None:
+                shared = encoded[id(body)] = _alert_values(body, now)
+            values.append(chat_id)
+            values.extend(shared)
+        marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        # `async with` closes the cursor on the database thread: dropped here, it would reset
+        # its statement (shared through sqlite3's statement cache) while a write handed over
+        # behind it (bot.store.db.WriteBehind) may be running it.
+        async with conn.execute(
+            "INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, "
+            f"source, reasons, reply_markup, also) VALUES {marks} "
+            "ON CONFLICT (chat_id, dedup_key) DO NOTHING",
             values,
-        )
-        queued += len(list(rows))
+        ) as cur:
+            queued += max(cur.rowcount, 0)
     return queued
 
 

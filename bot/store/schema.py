@@ -171,4 +171,10 @@ MIGRATIONS: list[str] = [
     """,
     # 7: a source's latest items without a scan (story reissue checks read them every poll)
     "CREATE INDEX items_by_source ON items (source, id)",
+    # 8: only sent rows in the index of what a chat was sent when (the sender's pacing and
+    # hourly cap): a new alert row no longer adds an entry there, the send that sets sent_at does
+    """
+    DROP INDEX outbox_by_chat_sent;
+    CREATE INDEX outbox_by_chat_sent ON outbox (chat_id, sent_at) WHERE sent_at IS NOT NULL
+    """,
 ]

@@ -52,40 +52,49 @@ async def candidates(
 class StoryPool:
     """The recent candidates per language, indexed, kept between polls and read incrementally.
 
-    Only committed rows enter the pool: those read from the database, and a poll's own
-    candidates, which the poll stages and the pipeline hands over with `committed()` right
-    after its transaction committed. A staged poll that never reports its commit (rolled
-    back, or run without the pipeline) is dropped at the next `begin()`; its rows, if they
-    were committed after all, are read from the database like anyone else's.
+    Only committed rows stay in the pool: those read from the database, and a poll's own
+    candidates, which the poll adds to the index it `open`ed and the pipeline confirms with
+    `committed()` right after its transaction committed. A poll that never reports its commit
+    (rolled back, or run without the pipeline) or that `discard`s its additions costs the
+    language its index at the next `begin()`: it is read again from the database, where the
+    rows are if they were committed after all.
     """
 
     def __init__(self) -> None:
         self._indexes: dict[str, StoryIndex] = {}
         self._last_id: dict[str, int] = {}
-        self._staged: tuple[str, list[Candidate]] | None = None
+        self._open: tuple[str, int] | None = None  # a poll's language, index size before it
 
     def begin(self) -> None:
-        """A poll's transaction starts: whatever an earlier one staged is forgotten."""
-        self._staged = None
+        """A poll's transaction starts: whatever an earlier one added uncommitted is dropped."""
+        if self._open is not None:
+            self.discard()
 
-    def stage(self, language: str, found: list[Candidate]) -> None:
-        """This poll's own candidates of the pool's `language`, for `committed()`."""
-        self._staged = (language, sorted(found, key=lambda c: c.item_id))
+    def discard(self) -> None:
+        """The open poll's additions must not stay (another language's items among them)."""
+        if self._open is not None:
+            language, _ = self._open
+            self._open = None
+            self._indexes.pop(language, None)
+            self._last_id.pop(language, None)
+
+    async def open(self, conn: aiosqlite.Connection, language: str, since: float) -> StoryIndex:
+        """`index`, for a poll that adds its own candidates to it (see the class docstring)."""
+        index = await self.index(conn, language, since)
+        self._open = (language, len(index))
+        return index
 
     def committed(self) -> None:
-        """The staging poll's transaction committed: its candidates join the pool, as the
+        """The open poll's transaction committed: its candidates stay in the pool, as the
         next read would have added them (the write lock kept anyone else's rows out)."""
-        if self._staged is None:
+        if self._open is None:
             return
-        language, found = self._staged
-        self._staged = None
+        language, before = self._open
+        self._open = None
         index = self._indexes.get(language)
-        last = self._last_id.get(language, 0)
-        if index is None or not found or found[0].item_id <= last:
-            return
-        for candidate in found:
-            index.add(candidate)
-        self._last_id[language] = found[-1].item_id
+        if index is not None and len(index) > before:
+            last = max(c.item_id for c in index.candidates[before:])
+            self._last_id[language] = max(self._last_id.get(language, 0), last)
 
     async def index(self, conn: aiosqlite.Connection, language: str, since: float) -> StoryIndex:
         """The language's candidates; those fetched before `since` may linger, and
@@ -104,7 +113,8 @@ class StoryPool:
             index = kept
         fresh = await candidates(conn, language, since, self._last_id.get(language, 0))
         for candidate in fresh:
-            index.add(candidate)
+            if candidate.item_id not in index.item_ids:  # an open poll's own, already in
+                index.add(candidate)
         if fresh:
             self._last_id[language] = fresh[-1].item_id
         self._indexes[language] = index

@@ -76,7 +76,13 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-async def poll(db: Database, source: Source, new_items: list[Item], now: float = 1000.0) -> Any:
+async def poll(
+    db: Database,
+    source: Source,
+    new_items: list[Item],
+    now: float = 1000.0,
+    pool: story_store.StoryPool | None = None,
+) -> Any:
     async with db.write() as conn:
         new = await items.insert_new_items(conn, new_items, now)
         return await enqueue_alerts(
@@ -88,6 +94,7 @@ async def poll(db: Database, source: Source, new_items: list[Item], now: float =
             matcher=RegionMatcher(),
             region_name=lambda code, lang: "Белгородская область",
             settings=DeliverySettings(max_edits=3),
+            story_pool=pool,
         )
 
 
@@ -203,3 +210,50 @@ async def test_the_story_pool_reads_only_new_committed_items_and_forgets_old_one
     assert [(c.item_id, c.story_id) for c in second] == [(1, 1), (2, 1)]
     assert [c.item_id for c in await pool.candidates(db.conn, "ru", since=1500.0)] == [2]
     assert await pool.candidates(db.conn, "uk", since=0) == []
+
+
+async def test_a_poll_that_rolls_back_leaves_nothing_in_the_story_pool(db: Database) -> None:
+    """A poll's items join the shared pool during its transaction; rolled back, they must not
+    stay there, or a later item could join a story that does not exist."""
+    pool = story_store.StoryPool()
+    await poll(db, TODAY, [item(TODAY, "1007", *STORY_A[TODAY.name])], pool=pool)
+    pool.committed()
+    with pytest.raises(RuntimeError):
+        async with db.write() as conn:
+            new = await items.insert_new_items(
+                conn, [item(GOV, "1237", *STORY_A[GOV.name])], 1000.0
+            )
+            await enqueue_alerts(
+                conn,
+                source=GOV,
+                new=new,
+                primed=True,
+                now=1000.0,
+                matcher=RegionMatcher(),
+                region_name=lambda code, lang: "Белгородская область",
+                settings=DeliverySettings(),
+                story_pool=pool,
+            )
+            assert len(await pool.candidates(conn, "ru", since=0)) == 2  # in, uncommitted
+            raise RuntimeError("crash before the commit")
+    third = await poll(db, THIRD, [item(THIRD, "1", *STORY_A[THIRD.name])], pool=pool)
+    pool.committed()
+    assert third.alerts == 0  # joined the first story: the chat has its alert already
+    found = await pool.candidates(db.conn, "ru", since=0)
+    assert [(c.source, c.story_id) for c in found] == [(TODAY.name, 1), (THIRD.name, 1)]
+
+
+async def test_a_committed_poll_leaves_its_items_in_the_pool_under_their_stories(
+    db: Database,
+) -> None:
+    pool = story_store.StoryPool()
+    await poll(db, TODAY, [item(TODAY, "1007", *STORY_A[TODAY.name])], pool=pool)
+    pool.committed()
+    await poll(
+        db, GOV, [item(GOV, "1", *OTHER_STORY), item(GOV, "2", *STORY_A[GOV.name])], pool=pool
+    )
+    pool.committed()
+    found = await pool.candidates(db.conn, "ru", since=0)
+    stored = await db.conn.execute_fetchall("SELECT id, story_id FROM items ORDER BY id")
+    assert [(c.item_id, c.story_id) for c in found] == [(r[0], r[1]) for r in stored]
+    assert [c.story_id for c in found] == [1, 2, 1]

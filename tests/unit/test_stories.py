@@ -158,3 +158,31 @@ def test_the_indexed_pool_finds_what_a_full_scan_finds(
         index.add(candidate)
         earlier.add(terms)
         pool.append(candidate)
+
+
+VOCABULARY = [f"t{n:03d}" for n in range(150)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),  # which earlier set (or a fresh one) the next is made from
+            st.frozensets(st.sampled_from(VOCABULARY), max_size=120),
+            st.frozensets(st.sampled_from(VOCABULARY), max_size=3),  # terms dropped
+            st.frozensets(st.sampled_from(VOCABULARY), max_size=3),  # terms added
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_the_reissue_index_finds_the_near_copies_a_full_scan_finds(
+    steps: list[tuple[int, frozenset[str], frozenset[str], frozenset[str]]],
+) -> None:
+    """Long texts may differ by a word or two and still be reissues: the sorted-prefix
+    filter must not lose them."""
+    earlier = reissue_index([])
+    for back, fresh, dropped, added in steps:
+        base = earlier.sets[-1 - back] if back < len(earlier.sets) else fresh
+        terms = (base - dropped) | added
+        assert is_reissue_in(terms, earlier) == is_reissue(terms, earlier.sets)
+        earlier.add(terms)
