@@ -100,25 +100,14 @@ def serve(ready: Any, stop: Any, first_request: Any) -> None:
     after the parent zeroes it."""
     from aiohttp import web
 
-    from bench.bench_poll import CHANGING_EVERY, _feed
+    from bench.bench_poll import feed_handler
     from bot.sandbox.botapi import BotApiSandbox
 
-    counters: dict[int, int] = {}
-
-    async def feed(request: web.Request) -> web.StreamResponse:
+    def note_first() -> None:
         if not first_request.value:
             first_request.value = time.time()
-        source = int(request.match_info["n"])
-        if source % CHANGING_EVERY == 0:
-            first = counters.get(source, 0)
-            counters[source] = first + 1
-            return web.Response(body=_feed(source, first), content_type="application/rss+xml")
-        etag = f'"{source}"'
-        if request.headers.get("If-None-Match") == etag:
-            return web.Response(status=304, headers={"ETag": etag})
-        return web.Response(
-            body=_feed(source, 0), content_type="application/rss+xml", headers={"ETag": etag}
-        )
+
+    feed = feed_handler(note_first)
 
     async def main() -> None:
         bot_api = BotApiSandbox()

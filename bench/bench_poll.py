@@ -21,6 +21,7 @@ import multiprocessing
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,15 +56,15 @@ def _feed(source: int, first: int) -> bytes:
     return "".join(parts).encode()
 
 
-def _serve(ready: Any, stop: Any) -> None:
-    """The feed server, in its own process so its CPU is not counted as the poller's."""
+def feed_handler(on_request: Callable[[], None]) -> Any:
+    """The feeds' aiohttp handler: source n has news on every request when n is a multiple
+    of CHANGING_EVERY, and otherwise answers 304 to its ETag. `on_request` runs first."""
     from aiohttp import web
 
-    requests = {"count": 0}
     counters: dict[int, int] = {}
 
     async def feed(request: web.Request) -> web.StreamResponse:
-        requests["count"] += 1
+        on_request()
         source = int(request.match_info["n"])
         if source % CHANGING_EVERY == 0:
             first = counters.get(source, 0)
@@ -75,6 +76,20 @@ def _serve(ready: Any, stop: Any) -> None:
         return web.Response(
             body=_feed(source, 0), content_type="application/rss+xml", headers={"ETag": etag}
         )
+
+    return feed
+
+
+def _serve(ready: Any, stop: Any) -> None:
+    """The feed server, in its own process so its CPU is not counted as the poller's."""
+    from aiohttp import web
+
+    requests = {"count": 0}
+
+    def count() -> None:
+        requests["count"] += 1
+
+    feed = feed_handler(count)
 
     async def main() -> None:
         app = web.Application()

@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable
 import ahocorasick
 
 from bot.matching.forms import term_forms
-from bot.matching.text import is_word_char, normalize, normalize_phrase
+from bot.matching.text import common_start, is_word_char, normalize, normalize_phrase
 from bot.models import Field, Mention
 
 _NONE = -1  # a slot no word or phrase owns (a prefix only, or free)
@@ -240,21 +240,10 @@ def stems(forms: Iterable[str]) -> list[tuple[str, tuple[str, ...], str]]:
             groups.setdefault(form[:_STEM_GROUP], []).append(form)
     result: list[tuple[str, tuple[str, ...], str]] = []
     for group in groups.values():
-        stem = _common_start(min(group), max(group))
+        stem = common_start(min(group), max(group))  # the group's
         rests = [f[len(stem) :] for f in group]
         reversed_rests = [r[::-1] for r in rests]
-        tail = _common_start(min(reversed_rests), max(reversed_rests))[::-1]
+        tail = common_start(min(reversed_rests), max(reversed_rests))[::-1]
         endings = tuple(sorted(r[: len(r) - len(tail)] for r in rests))
         result.append((stem, endings, tail))
     return result
-
-
-def _common_start(first: str, last: str) -> str:
-    """The longest common start of the alphabetically first and last strings of a group,
-    which is the group's."""
-    size = 0
-    for a, b in zip(first, last, strict=False):
-        if a != b:
-            break
-        size += 1
-    return first[:size]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.matching.regions import Pattern, RegionMatcher
-from bot.matching.text import normalize_phrase
+from bot.matching.text import common_start, normalize_phrase
 from bot.models import Mention
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer.json"
@@ -97,9 +97,8 @@ class Gazetteer:
         unique: dict[Pattern, Pattern] = {}
         for entry in document["entries"]:
             code, kind = entry["code"], entry["kind"]
-            hit = shared.setdefault(
-                ((_KIND_RANK.get(kind, 3), code),), ((_KIND_RANK.get(kind, 3), code),)
-            )
+            own: Hits = ((_KIND_RANK.get(kind, 3), code),)
+            hit = shared.setdefault(own, own)
             flags = set(entry["flags"])
             lemma = normalize_phrase(entry["names"][0])
             entry_forms = _forms_of(entry)
@@ -170,7 +169,7 @@ class Gazetteer:
         for lang in ("en", "ru", "uk"):
             town = normalize_phrase(place.name(lang))
             for word in normalize_phrase(region.name(lang)).replace("(", " ").split():
-                shared = _shared_prefix(town, word)
+                shared = len(common_start(town, word))
                 if shared >= 3 and shared >= min(len(town) - 2, 5):
                     return True
         return False
@@ -236,16 +235,6 @@ def _closest(text: str, names: list[str], cutoff: float) -> list[str]:
     scores = {k: difflib.SequenceMatcher(None, text, k).ratio() for k in close}
     best = max(scores.values())
     return [k for k in close if scores[k] >= best - 0.05]
-
-
-def _shared_prefix(a: str, b: str) -> int:
-    """How many leading characters two words share."""
-    count = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        count += 1
-    return count
 
 
 def _strip_type_words(text: str) -> str:

@@ -118,6 +118,16 @@ def normalize_phrase(text: str) -> str:
     return normalize(text).text.strip()
 
 
+def common_start(a: str, b: str) -> str:
+    """The longest start `a` and `b` share."""
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return a[:size]
+
+
 def is_cyrillic(ch: str) -> bool:
     return "\u0400" <= ch <= "\u04ff"
 
