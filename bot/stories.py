@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 STEM_CHARS = 5
@@ -305,7 +305,10 @@ class StoryIndex:
     def relabel(self, position: int, story_id: int) -> None:
         """The candidate at `position` belongs to `story_id` (a new story's id, known only
         once its row is written)."""
-        self.candidates[position] = replace(self.candidates[position], story_id=story_id)
+        was = self.candidates[position]  # not dataclasses.replace: 5x slower
+        self.candidates[position] = Candidate(
+            was.item_id, story_id, was.source, was.terms, was.regions, was.fetched_at
+        )
 
     def find(
         self,

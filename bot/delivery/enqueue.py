@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import aiosqlite
@@ -26,7 +26,6 @@ from bot.delivery.render import render_alert
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
-from bot.store.db import WriteBehind
 from bot.stories import (
     STORY_WINDOW_SECONDS,
     Candidate,
@@ -41,7 +40,6 @@ from bot.stories import (
 log = logging.getLogger(__name__)
 
 SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
-FLUSH_ROWS = 500  # outbox rows handed to the database thread at a time
 
 
 class Matcher(Protocol):
@@ -171,47 +169,41 @@ async def enqueue_alerts(
     others: dict[int, list[tuple[str, str]]] = {}
     owed: list[outbox.Owed] = []
     told_here: dict[int, set[int]] = {}  # story -> chats that have or are now owed its alert
-    edits = 0
+    sends = edits = 0
     also_checked: set[tuple[int, int]] = set()
-    # Rows go to the database thread a batch at a time while the next items are rendered;
-    # the thread keeps the order of rows, edits and reads.
-    async with WriteBehind() as later:
-        for item_id, item, mentions in told:
-            story_id = story_of[item_id]
-            # Chats that already have this story hear of the new source, matched or not.
-            earlier_chats = story_chats.get(story_id, [])
-            chats_told = told_here.setdefault(story_id, set(earlier_chats))
-            for chat_id in earlier_chats:
-                if (chat_id, story_id) in also_checked:
-                    continue  # asked once per poll: the answer cannot turn to yes
-                also_checked.add((chat_id, story_id))
-                if owed:  # rows keep the order in which they were owed
-                    await later.submit(outbox.enqueue_many(conn, owed, now))
-                    owed = []
-                if await _also_reported(conn, chat_id, story_id, source, settings, now):
-                    edits += 1
-            if not mentions:
-                continue
-            if story_id not in others:
-                others[story_id] = (
-                    []
-                    if story_id in started
-                    else await story_store.other_sources(conn, story_id, source.name)
-                )
-            chats_here = {
-                chat_id: (languages.get(chat_id, "en"), regions, terms)
-                for chat_id, (regions, terms) in audience.among(mentions).items()
-                if chat_id not in chats_told
-            }
-            chats_told.update(chats_here)
-            alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
-            also = others[story_id]
-            owed += _owed(alert, story_id, chats_here, also, source, region_name, settings)
-            if len(owed) >= FLUSH_ROWS:
-                await later.submit(outbox.enqueue_many(conn, owed, now))
+    for item_id, item, mentions in told:
+        story_id = story_of[item_id]
+        # Chats that already have this story hear of the new source, matched or not.
+        earlier_chats = story_chats.get(story_id, [])
+        chats_told = told_here.setdefault(story_id, set(earlier_chats))
+        for chat_id in earlier_chats:
+            if (chat_id, story_id) in also_checked:
+                continue  # asked once per poll: the answer cannot turn to yes
+            also_checked.add((chat_id, story_id))
+            if owed:  # rows keep the order in which they were owed
+                sends += await outbox.enqueue_many(conn, owed, now)
                 owed = []
-        await later.submit(outbox.enqueue_many(conn, owed, now))
-    return Enqueued(matched, sum(later.results), edits, reissued_count)
+            if await _also_reported(conn, chat_id, story_id, source, settings, now):
+                edits += 1
+        if not mentions:
+            continue
+        if story_id not in others:
+            others[story_id] = (
+                []
+                if story_id in started
+                else await story_store.other_sources(conn, story_id, source.name)
+            )
+        chats_here = {
+            chat_id: (languages.get(chat_id, "en"), regions, terms)
+            for chat_id, (regions, terms) in audience.among(mentions).items()
+            if chat_id not in chats_told
+        }
+        chats_told.update(chats_here)
+        alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
+        also = others[story_id]
+        owed += _owed(alert, story_id, chats_here, also, source, region_name, settings)
+    sends += await outbox.enqueue_many(conn, owed, now)
+    return Enqueued(matched, sends, edits, reissued_count)
 
 
 def _owed(
@@ -228,10 +220,12 @@ def _owed(
     bodies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], outbox.AlertBody] = {}
     owed: list[outbox.Owed] = []
     for chat_id, (lang, regions, terms) in sorted(chats_here.items()):
-        wording = (lang, tuple(sorted(regions)), tuple(sorted(terms)))
+        wording = (lang, _in_order(regions), _in_order(terms))
         body = bodies.get(wording)
         if body is None:
-            told = replace(alert, chat_id=chat_id, regions=wording[1], terms=wording[2])
+            told = Alert(
+                chat_id, alert.item_id, alert.source_title, alert.item, *wording[1:], alert.mentions
+            )
             body = _alert_body(told, story_id, source, lang, region_name, settings, also)
             bodies[wording] = body
         owed.append((chat_id, body))
@@ -258,13 +252,17 @@ class Audience:
         places.update(m.place for m in mentions if m.place)
         terms = {m.value for m in mentions if m.kind == "term"}
         found: dict[int, tuple[set[str], set[str]]] = {}
-        for place in places:
-            for chat_id in self.by_place.get(place, ()):
-                found.setdefault(chat_id, (set(), set()))[0].add(place)
-        for term in terms:
-            for chat_id in self.by_term.get(term, ()):
-                found.setdefault(chat_id, (set(), set()))[1].add(term)
+        for side, values, chats_by in ((0, places, self.by_place), (1, terms, self.by_term)):
+            for value in values:
+                for chat_id in chats_by.get(value, ()):
+                    if (reasons := found.get(chat_id)) is None:
+                        reasons = found[chat_id] = (set(), set())
+                    reasons[side].add(value)
         return found
+
+
+def _in_order(values: set[str]) -> tuple[str, ...]:
+    return tuple(values) if len(values) < 2 else tuple(sorted(values))
 
 
 def _alert_body(

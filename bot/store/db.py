@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Coroutine
+import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 
 import aiosqlite
 
@@ -23,13 +22,15 @@ from bot.store.schema import MIGRATIONS
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# Bound parameters a statement may have: 32766 since SQLite 3.32, 999 before.
+MAX_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 # WAL with synchronous=NORMAL: a commit is atomic and survives the process being killed; a
 # power cut may lose the last few commits, but whole (items, their outbox rows and the
 # source's ETag together), so the feed is fetched again and nothing is half-done.
 # A poll with many alerts dirties more pages than SQLite's default 2 MiB cache holds, and each
 # checkpoint copies the hot index pages again: a 16 MiB cache and a checkpoint every ~16 MiB
-# of WAL (instead of ~4 MiB) keep both off the write path (bench_ingest: about 10% faster).
+# of WAL (instead of ~4 MiB) write each hot page less often (bench_ingest: about 3% faster).
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
@@ -94,50 +95,6 @@ class Database:
                     await conn.execute(statement)
                 await conn.execute(f"PRAGMA user_version={target}")
             log.info("event=migrated database=%s version=%d", self.path, target)
-
-
-class WriteBehind:
-    """Writes handed to the connection's thread without waiting for each, so the caller's
-    Python work (rendering the next alerts) runs meanwhile on the other core.
-
-        async with WriteBehind() as later:
-            await later.submit(outbox.enqueue_many(conn, rows, now))
-            ...                       # later statements, reads included, queue behind it
-        later.results                 # what each write returned, in order
-
-    aiosqlite runs a connection's calls one at a time in the order they were made, so a
-    later query sees the writes, and the transaction holds them all: use it inside
-    `Database.write()`. Leaving the block waits for every write; the first one that failed
-    raises there, before the caller can commit. A write must close its cursor itself (on the
-    thread): one dropped on the event loop resets its statement there, maybe while the thread
-    runs the same SQL for the next write.
-    """
-
-    def __init__(self) -> None:
-        self._tasks: list[asyncio.Task[int]] = []
-        self.results: list[int] = []
-
-    async def submit(self, write: Coroutine[Any, Any, int]) -> None:
-        self._tasks.append(asyncio.ensure_future(write))
-        await asyncio.sleep(0)  # the write reaches the thread's queue: order is kept
-
-    async def __aenter__(self) -> WriteBehind:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        done = await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks = []
-        for result in done:
-            if isinstance(result, BaseException):
-                if exc is None:
-                    raise result
-            else:
-                self.results.append(result)
 
 
 def _statements(script: str) -> list[str]:

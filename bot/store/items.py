@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.models import Item
+from bot.store.db import MAX_VARIABLES
 
 _COLUMNS = 8
-_CHUNK = 999 // _COLUMNS  # rows per statement: SQLite's smallest variable limit
+_CHUNK = min(500, MAX_VARIABLES // _COLUMNS)  # rows per statement
 
 
 async def insert_new_items(

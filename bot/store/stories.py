@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import aiosqlite
 
+from bot.store.db import MAX_VARIABLES
 from bot.stories import Candidate, StoryIndex, encode_terms
 
 RECENT_PER_SOURCE = 500
-CHUNK_ROWS = 200  # rows per multi-row INSERT: 4 values each, under SQLite's old 999 limit
+CHUNK_ROWS = min(500, MAX_VARIABLES // 4)  # rows per multi-row INSERT: 4 values each
 
 
 def encode(terms: frozenset[str], regions: frozenset[str]) -> str:

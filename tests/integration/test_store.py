@@ -122,3 +122,34 @@ async def test_migrated_chat_keeps_subscriptions_and_rows(db: Database) -> None:
     async with db.write() as conn:
         rows = await outbox.claim_due(conn, now=1, limit=10)
     assert [r.chat_id for r in rows] == [-100200]
+
+
+async def test_alerts_owed_in_bulk_land_in_order_each_chat_once(db: Database) -> None:
+    """Rows of one alert share a body; more rows than one INSERT takes still land in order,
+    and a chat that already has the story gets no second row."""
+    async with db.write() as conn:
+        await chats.ensure_chat(conn, 3, chat_type="private", title=None, language="en", now=0)
+        ((item_id, _),) = await items.insert_new_items(conn, [item("k")], 0)
+        bodies = [
+            outbox.AlertBody(
+                item_id=item_id,
+                dedup_key=f"story:{story}",
+                text=f"alert {story}",
+                story_id=story,
+                regions=("RU-BEL",),
+                reply_markup={"inline_keyboard": []} if story % 2 else None,
+            )
+            for story in range(outbox.ROWS_PER_INSERT)
+        ]
+        owed = [(chat_id, body) for body in bodies for chat_id in (3, 1)]
+        assert await outbox.enqueue_many(conn, owed[:1], 0) == 1  # chat 3 has story 0
+        assert await outbox.enqueue_many(conn, owed, 0) == len(owed) - 1
+    async with db.conn.execute(
+        "SELECT chat_id, dedup_key, text, reasons, reply_markup FROM outbox ORDER BY id"
+    ) as cur:
+        stored = [tuple(row) for row in await cur.fetchall()]
+    assert [(r[0], r[1], r[2]) for r in stored] == [
+        (chat_id, body.dedup_key, body.text) for chat_id, body in owed
+    ]
+    assert {r[3] for r in stored} == {'{"regions": ["RU-BEL"], "terms": []}'}
+    assert {r[4] for r in stored} == {None, '{"inline_keyboard": []}'}
