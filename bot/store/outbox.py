@@ -11,6 +11,13 @@ sent message of an earlier row gets "also reported by ..."). A row goes
 
 A row left in `sending` by a crash is returned to pending with `possible_repeat` set, since
 Telegram may or may not have received it. Nothing here talks to Telegram.
+
+An alert usually goes to many chats in the same words (a poll queues thousands of rows for a
+few hundred bodies), so what they share (text, reasons, mute buttons, item, source) is stored
+once in `alert_bodies` and the row names it (`body_id`); the row keeps what is the chat's own:
+its state, dedup key, story and "also reported by" list. Rows without a body (digests, edits,
+operator notices, alerts queued before bodies existed) carry their own text; `_SELECT` reads
+both alike.
 """
 
 from __future__ import annotations
@@ -27,9 +34,13 @@ from bot.store.db import MAX_VARIABLES
 
 JsonDict = dict[str, Any]
 
-_COLUMNS = (
-    "id, chat_id, kind, text, attempts, possible_repeat, created_at, item_id, story_id, "
-    "source, reasons, also, reply_markup, target_id"
+# A row as the sender reads it: an alert's shared columns come from its body (alert_bodies),
+# other rows (digests, edits, operator notices, alerts queued before bodies) carry their own.
+_SELECT = (
+    "SELECT o.id, o.chat_id, o.kind, coalesce(b.text, o.text), o.attempts, o.possible_repeat, "
+    "o.created_at, coalesce(b.item_id, o.item_id), o.story_id, coalesce(b.source, o.source), "
+    "coalesce(b.reasons, o.reasons), o.also, coalesce(b.reply_markup, o.reply_markup), "
+    "o.target_id FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id"
 )
 
 
@@ -128,7 +139,7 @@ Owed = tuple[int, AlertBody]  # a chat and the alert it is owed
 
 # A multi-row INSERT of 500 rows costs about 25% less than executemany's 500 single-row steps
 # (and RETURNING, which the count does not need, would cost more again).
-ROWS_PER_INSERT = min(500, MAX_VARIABLES // 10)
+ROWS_PER_INSERT = min(500, MAX_VARIABLES // 6)
 
 
 @lru_cache(maxsize=1024)
@@ -137,40 +148,66 @@ def _reasons(regions: tuple[str, ...], terms: tuple[str, ...]) -> str:
     return json.dumps({"regions": list(regions), "terms": list(terms)}, ensure_ascii=False)
 
 
-def _alert_values(body: AlertBody, now: float) -> tuple[object, ...]:
-    """A row's values after its chat id."""
+def _body_values(body_id: int, body: AlertBody) -> tuple[object, ...]:
+    """An alert_bodies row."""
     return (
+        body_id,
         body.item_id,
-        body.dedup_key,
-        body.text,
-        now,
-        body.story_id,
         body.source,
+        body.text,
         _reasons(body.regions, body.terms),
         json.dumps(body.reply_markup, ensure_ascii=False) if body.reply_markup else None,
-        json.dumps([list(pair) for pair in body.also], ensure_ascii=False) if body.also else None,
     )
+
+
+def _also(also: list[tuple[str, str]] | None) -> str | None:
+    return json.dumps([list(pair) for pair in also], ensure_ascii=False) if also else None
+
+
+async def _next_body_id(conn: aiosqlite.Connection) -> int:
+    """The id the next body gets: bodies are numbered by the writer (inside its transaction,
+    so nobody else takes them), which saves reading ids back from a multi-row INSERT."""
+    async with conn.execute("SELECT coalesce(max(id), 0) + 1 FROM alert_bodies") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 1
 
 
 async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float) -> int:
     """enqueue for many rows, in order, a statement per ROWS_PER_INSERT rows; returns how
-    many were queued (a chat that already has a row with the same dedup key gets none)."""
-    encoded: dict[int, tuple[object, ...]] = {}  # id(body) -> its values; bodies are shared
+    many were queued (a chat that already has a row with the same dedup key gets none).
+
+    Each distinct body (rows share AlertBody objects) is stored once, before its rows."""
+    if not owed:
+        return 0
+    body_ids: dict[int, int] = {}  # id(body) -> its alert_bodies id
+    bodies: list[tuple[object, ...]] = []
+    next_id = await _next_body_id(conn)
+    for _, body in owed:
+        if id(body) not in body_ids:
+            body_ids[id(body)] = next_id
+            bodies.append(_body_values(next_id, body))
+            next_id += 1
+    for start in range(0, len(bodies), ROWS_PER_INSERT):
+        stored = bodies[start : start + ROWS_PER_INSERT]
+        await conn.execute(
+            "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup) "
+            "VALUES " + ",".join(["(?, ?, ?, ?, ?, ?)"] * len(stored)),
+            [value for values in stored for value in values],
+        )
+    also_of: dict[int, str | None] = {}  # id(body) -> its also column, encoded once
     queued = 0
     for start in range(0, len(owed), ROWS_PER_INSERT):
         chunk = owed[start : start + ROWS_PER_INSERT]
         values: list[object] = []
         for chat_id, body in chunk:
-            shared = encoded.get(id(body))
-            if shared is None:
-                shared = encoded[id(body)] = _alert_values(body, now)
-            values.append(chat_id)
-            values.extend(shared)
-        marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            key = id(body)
+            if key not in also_of:
+                also_of[key] = _also(body.also)
+            values += (chat_id, body.dedup_key, now, body.story_id, body_ids[key], also_of[key])
+        marks = ",".join(["(?, ?, '', ?, ?, ?, ?)"] * len(chunk))
         async with conn.execute(
-            "INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, "
-            f"source, reasons, reply_markup, also) VALUES {marks} "
-            "ON CONFLICT (chat_id, dedup_key) DO NOTHING",
+            "INSERT INTO outbox (chat_id, dedup_key, text, created_at, story_id, body_id, also) "
+            f"VALUES {marks} ON CONFLICT (chat_id, dedup_key) DO NOTHING",
             values,
         ) as cur:
             queued += max(cur.rowcount, 0)
@@ -191,8 +228,9 @@ class StoryAlert:
 
 async def story_alert(conn: aiosqlite.Connection, chat_id: int, story_id: int) -> StoryAlert | None:
     async with conn.execute(
-        "SELECT id, state, source, also, folded_into, skipped FROM outbox "
-        "WHERE chat_id = ? AND story_id = ? AND kind = 'send' ORDER BY id LIMIT 1",
+        "SELECT o.id, o.state, coalesce(b.source, o.source), o.also, o.folded_into, o.skipped "
+        "FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id "
+        "WHERE o.chat_id = ? AND o.story_id = ? AND o.kind = 'send' ORDER BY o.id LIMIT 1",
         (chat_id, story_id),
     ) as cur:
         r = await cur.fetchone()
@@ -296,7 +334,7 @@ async def claim_due(
     messages go out in order, one at a time.
     """
     async with conn.execute(
-        f"""
+        """
         UPDATE outbox SET state = 'sending', attempts = attempts + 1
         WHERE id IN (
             SELECT min(o.id) FROM outbox o JOIN chats c ON c.id = o.chat_id
@@ -305,12 +343,12 @@ async def claim_due(
                 AND o.chat_id NOT IN (SELECT value FROM json_each(?3))
             GROUP BY o.chat_id ORDER BY min(o.id) LIMIT ?2
         )
-        RETURNING {_COLUMNS}
+        RETURNING id
         """,
         (now, limit, json.dumps(sorted(busy))),
     ) as cur:
-        rows = await cur.fetchall()
-    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+        claimed = [int(r[0]) for r in await cur.fetchall()]
+    return await _rows(conn, claimed)
 
 
 async def claim_followers(
@@ -318,24 +356,33 @@ async def claim_followers(
 ) -> list[OutboxRow]:
     """The chat's other due alerts after `head`, claimed to be folded into its message."""
     async with conn.execute(
-        f"""
+        """
         UPDATE outbox SET state = 'sending', attempts = attempts + 1
         WHERE id IN (
             SELECT id FROM outbox WHERE chat_id = ?1 AND state = 'pending' AND kind = 'send'
                 AND id > ?2 AND not_before <= ?3 ORDER BY id LIMIT ?4
         )
-        RETURNING {_COLUMNS}
+        RETURNING id
         """,
         (head.chat_id, head.id, now, limit),
     ) as cur:
-        rows = await cur.fetchall()
-    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+        claimed = [int(r[0]) for r in await cur.fetchall()]
+    return await _rows(conn, claimed)
+
+
+async def _rows(conn: aiosqlite.Connection, row_ids: list[int]) -> list[OutboxRow]:
+    """The rows with these ids, oldest first, each with its body."""
+    if not row_ids:
+        return []
+    marks = ",".join("?" * len(row_ids))
+    async with conn.execute(f"{_SELECT} WHERE o.id IN ({marks}) ORDER BY o.id", row_ids) as cur:
+        return [_row(r) for r in await cur.fetchall()]
 
 
 async def carried_rows(conn: aiosqlite.Connection, carrier_id: int) -> list[OutboxRow]:
     """The alerts one message carries: the carrier row and those folded into it."""
     async with conn.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE id = ?1 OR folded_into = ?1 ORDER BY id",
+        f"{_SELECT} WHERE o.id = ?1 OR o.folded_into = ?1 ORDER BY o.id",
         (carrier_id,),
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]

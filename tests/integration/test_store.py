@@ -145,11 +145,57 @@ async def test_alerts_owed_in_bulk_land_in_order_each_chat_once(db: Database) ->
         assert await outbox.enqueue_many(conn, owed[:1], 0) == 1  # chat 3 has story 0
         assert await outbox.enqueue_many(conn, owed, 0) == len(owed) - 1
     async with db.conn.execute(
-        "SELECT chat_id, dedup_key, text, reasons, reply_markup FROM outbox ORDER BY id"
+        "SELECT o.chat_id, o.dedup_key, b.text, b.reasons, b.reply_markup FROM outbox o "
+        "JOIN alert_bodies b ON b.id = o.body_id ORDER BY o.id"
     ) as cur:
         stored = [tuple(row) for row in await cur.fetchall()]
+    async with db.conn.execute("SELECT count(*), count(DISTINCT text) FROM alert_bodies") as cur:
+        assert tuple(await cur.fetchone() or ()) == (len(bodies) + 1, len(bodies))  # story 0 twice
     assert [(r[0], r[1], r[2]) for r in stored] == [
         (chat_id, body.dedup_key, body.text) for chat_id, body in owed
     ]
     assert {r[3] for r in stored} == {'{"regions": ["RU-BEL"], "terms": []}'}
     assert {r[4] for r in stored} == {None, '{"inline_keyboard": []}'}
+
+
+async def test_chats_sharing_an_alert_body_each_get_it_once_in_full(db: Database) -> None:
+    """One body, two chats: each claims its own row once, with the body's text, reasons,
+    buttons and source; the body is stored once."""
+    async with db.write() as conn:
+        ((item_id, _),) = await items.insert_new_items(conn, [item("k")], 0)
+        body = outbox.AlertBody(
+            item_id=item_id,
+            dedup_key="story:7",
+            text="<b>alert</b>",
+            story_id=7,
+            source="s",
+            regions=("RU-BEL",),
+            terms=("дрон",),
+            reply_markup={"inline_keyboard": [[{"text": "mute", "callback_data": "m"}]]},
+            also=[("t", "T")],
+        )
+        assert await outbox.enqueue_many(conn, [(1, body), (2, body)], 0) == 2
+        assert await outbox.enqueue_many(conn, [(1, body), (2, body)], 0) == 0
+        claimed = await outbox.claim_due(conn, now=1, limit=10)
+        assert await outbox.claim_due(conn, now=1, limit=10) == []
+    assert [row.chat_id for row in claimed] == [1, 2]
+    for row in claimed:
+        assert (row.text, row.item_id, row.story_id, row.source) == (
+            "<b>alert</b>",
+            item_id,
+            7,
+            "s",
+        )
+        assert (row.regions, row.terms, row.also, row.also_names) == (
+            ("RU-BEL",),
+            ("дрон",),
+            ("T",),
+            ("t",),
+        )
+        assert row.reply_markup == body.reply_markup
+    async with db.conn.execute("SELECT count(*) FROM alert_bodies") as cur:
+        assert tuple(await cur.fetchone() or ()) == (2,)  # the second call's body, unused
+    async with db.write() as conn:
+        alert = await outbox.story_alert(conn, 2, 7)
+        assert alert is not None and (alert.source, alert.also_names) == ("s", ("t",))
+        assert await outbox.carried_rows(conn, claimed[0].id) == [claimed[0]]
