@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import aiosqlite
 
 from bot.config import DeliverySettings
-from bot.delivery.buttons import mute_keyboard
-from bot.delivery.render import render_alert
+from bot.delivery.buttons import JsonDict, mute_keyboard
+from bot.delivery.render import ItemAlerts
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
@@ -219,14 +220,12 @@ def _owed(
     the item's mentions; chats told the same things in one language share one body."""
     bodies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], outbox.AlertBody] = {}
     owed: list[outbox.Owed] = []
+    texts = ItemAlerts(alert.item, alert.source_title, alert.mentions)
     for chat_id, (lang, regions, terms) in sorted(chats_here.items()):
         wording = (lang, _in_order(regions), _in_order(terms))
         body = bodies.get(wording)
         if body is None:
-            told = Alert(
-                chat_id, alert.item_id, alert.source_title, alert.item, *wording[1:], alert.mentions
-            )
-            body = _alert_body(told, story_id, source, lang, region_name, settings, also)
+            body = _alert_body(alert, texts, wording, story_id, source, region_name, settings, also)
             bodies[wording] = body
         owed.append((chat_id, body))
     return owed
@@ -267,14 +266,16 @@ def _in_order(values: set[str]) -> tuple[str, ...]:
 
 def _alert_body(
     alert: Alert,
+    texts: ItemAlerts,
+    wording: tuple[str, tuple[str, ...], tuple[str, ...]],
     story_id: int,
     source: Source,
-    lang: str,
     region_name: Callable[[str, str], str],
     settings: DeliverySettings,
     also: list[tuple[str, str]],
 ) -> outbox.AlertBody:
     """The alert text and mute buttons, for every chat told the same regions and terms."""
+    lang, regions, terms = wording
 
     def names(code: str) -> str:
         return region_name(code, lang)
@@ -282,19 +283,24 @@ def _alert_body(
     return outbox.AlertBody(
         item_id=alert.item_id,
         dedup_key=f"story:{story_id}",
-        text=render_alert(alert, lang=lang, region_name=names),
+        text=texts.render(regions, terms, lang, names),
         story_id=story_id,
         source=source.name,
-        regions=alert.regions,
-        terms=alert.terms,
-        reply_markup=mute_keyboard(
-            source_name=source.name,
-            source_title=source.title,
-            terms=alert.terms,
-            lang=lang,
-            hours=settings.mute_hours,
-        ),
+        regions=regions,
+        terms=terms,
+        reply_markup=_keyboard(source.name, source.title, terms, lang, settings.mute_hours),
         also=also,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(
+    source_name: str, source_title: str, terms: tuple[str, ...], lang: str, hours: int
+) -> JsonDict | None:
+    """mute_keyboard, made once for the many alerts that offer the same buttons. The dict is
+    shared by their bodies (and so JSON-encoded once per poll): nobody may change it."""
+    return mute_keyboard(
+        source_name=source_name, source_title=source_title, terms=terms, lang=lang, hours=hours
     )
 
 

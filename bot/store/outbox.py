@@ -148,15 +148,20 @@ def _reasons(regions: tuple[str, ...], terms: tuple[str, ...]) -> str:
     return json.dumps({"regions": list(regions), "terms": list(terms)}, ensure_ascii=False)
 
 
-def _body_values(body_id: int, body: AlertBody) -> tuple[object, ...]:
-    """An alert_bodies row."""
+def _body_values(body_id: int, body: AlertBody, markups: dict[int, str]) -> tuple[object, ...]:
+    """An alert_bodies row; `markups` holds the buttons' JSON by id(dict), as bodies of one
+    poll often share one keyboard."""
+    markup = None
+    keyboard = body.reply_markup
+    if keyboard and (markup := markups.get(id(keyboard))) is None:
+        markup = markups[id(keyboard)] = json.dumps(keyboard, ensure_ascii=False)
     return (
         body_id,
         body.item_id,
         body.source,
         body.text,
         _reasons(body.regions, body.terms),
-        json.dumps(body.reply_markup, ensure_ascii=False) if body.reply_markup else None,
+        markup,
     )
 
 
@@ -181,11 +186,12 @@ async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float)
         return 0
     body_ids: dict[int, int] = {}  # id(body) -> its alert_bodies id
     bodies: list[tuple[object, ...]] = []
+    markups: dict[int, str] = {}
     next_id = await _next_body_id(conn)
     for _, body in owed:
         if id(body) not in body_ids:
             body_ids[id(body)] = next_id
-            bodies.append(_body_values(next_id, body))
+            bodies.append(_body_values(next_id, body, markups))
             next_id += 1
     for start in range(0, len(bodies), ROWS_PER_INSERT):
         stored = bodies[start : start + ROWS_PER_INSERT]
