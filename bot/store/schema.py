@@ -193,6 +193,6 @@ MIGRATIONS: list[str] = [
         reasons TEXT,
         reply_markup TEXT
     );
-    ALTER TABLE outbox ADD COLUMN body_id INTEGER REFERENCES alert_bodies(id)
+    ALTER TABLE outbox ADD COLUMN body_id INTEGER
     """,
 ]
