@@ -168,42 +168,42 @@ async def enqueue_alerts(
     languages = await chats.chat_languages(conn, interested)
     audience = Audience(interested)
     others: dict[int, list[tuple[str, str]]] = {}
-    owed: list[outbox.Owed] = []
     told_here: dict[int, set[int]] = {}  # story -> chats that have or are now owed its alert
-    sends = edits = 0
+    edits = 0
     also_checked: set[tuple[int, int]] = set()
-    for item_id, item, mentions in told:
-        story_id = story_of[item_id]
-        # Chats that already have this story hear of the new source, matched or not.
-        earlier_chats = story_chats.get(story_id, [])
-        chats_told = told_here.setdefault(story_id, set(earlier_chats))
-        for chat_id in earlier_chats:
-            if (chat_id, story_id) in also_checked:
-                continue  # asked once per poll: the answer cannot turn to yes
-            also_checked.add((chat_id, story_id))
-            if owed:  # rows keep the order in which they were owed
-                sends += await outbox.enqueue_many(conn, owed, now)
-                owed = []
-            if await _also_reported(conn, chat_id, story_id, source, settings, now):
-                edits += 1
-        if not mentions:
-            continue
-        if story_id not in others:
-            others[story_id] = (
-                []
-                if story_id in started
-                else await story_store.other_sources(conn, story_id, source.name)
+    async with outbox.AlertWriter(conn, now) as writer:  # rows are written as they are owed
+        for item_id, item, mentions in told:
+            story_id = story_of[item_id]
+            # Chats that already have this story hear of the new source, matched or not.
+            earlier_chats = story_chats.get(story_id, [])
+            chats_told = told_here.setdefault(story_id, set(earlier_chats))
+            for chat_id in earlier_chats:
+                if (chat_id, story_id) in also_checked:
+                    continue  # asked once per poll: the answer cannot turn to yes
+                also_checked.add((chat_id, story_id))
+                await writer.flush()  # rows keep the order in which they were owed
+                if await _also_reported(conn, chat_id, story_id, source, settings, now):
+                    edits += 1
+            if not mentions:
+                continue
+            if story_id not in others:
+                others[story_id] = (
+                    []
+                    if story_id in started
+                    else await story_store.other_sources(conn, story_id, source.name)
+                )
+            chats_here = {
+                chat_id: (languages.get(chat_id, "en"), regions, terms)
+                for chat_id, (regions, terms) in audience.among(mentions).items()
+                if chat_id not in chats_told
+            }
+            chats_told.update(chats_here)
+            alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
+            also = others[story_id]
+            await writer.add(
+                _owed(alert, story_id, chats_here, also, source, region_name, settings)
             )
-        chats_here = {
-            chat_id: (languages.get(chat_id, "en"), regions, terms)
-            for chat_id, (regions, terms) in audience.among(mentions).items()
-            if chat_id not in chats_told
-        }
-        chats_told.update(chats_here)
-        alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
-        also = others[story_id]
-        owed += _owed(alert, story_id, chats_here, also, source, region_name, settings)
-    sends += await outbox.enqueue_many(conn, owed, now)
+    sends = writer.queued
     return Enqueued(matched, sends, edits, reissued_count)
 
 

@@ -22,6 +22,7 @@ both alike.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -182,42 +183,111 @@ async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float)
     many were queued (a chat that already has a row with the same dedup key gets none).
 
     Each distinct body (rows share AlertBody objects) is stored once, before its rows."""
-    if not owed:
-        return 0
-    body_ids: dict[int, int] = {}  # id(body) -> its alert_bodies id
-    bodies: list[tuple[object, ...]] = []
-    markups: dict[int, str] = {}
-    next_id = await _next_body_id(conn)
-    for _, body in owed:
-        if id(body) not in body_ids:
-            body_ids[id(body)] = next_id
-            bodies.append(_body_values(next_id, body, markups))
-            next_id += 1
-    for start in range(0, len(bodies), ROWS_PER_INSERT):
-        stored = bodies[start : start + ROWS_PER_INSERT]
-        await conn.execute(
-            "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup) "
-            "VALUES " + ",".join(["(?, ?, ?, ?, ?, ?)"] * len(stored)),
-            [value for values in stored for value in values],
-        )
-    also_of: dict[int, str | None] = {}  # id(body) -> its also column, encoded once
-    queued = 0
-    for start in range(0, len(owed), ROWS_PER_INSERT):
-        chunk = owed[start : start + ROWS_PER_INSERT]
+    async with AlertWriter(conn, now) as writer:
+        await writer.add(owed)
+    return writer.queued
+
+
+class AlertWriter:
+    """A poll's alert rows, written ROWS_PER_INSERT at a time as they are owed.
+
+    Each INSERT is handed to the connection's thread without waiting for it to finish, so
+    SQLite stores one chunk while the poll renders the next (on another core). The connection
+    runs statements in the order they were handed over, so a statement issued after `flush()`
+    sees every row owed before it; only leaving the `async with` waits for the INSERTs, and
+    counts the rows queued (`queued`). On an error the INSERTs in flight are waited for too
+    (their own errors dropped), so the transaction rolls back with nothing left running.
+
+    Bodies are numbered by the writer, after the highest stored (the transaction keeps anyone
+    else from taking ids); the writer keeps every body it saw, so their id()s stay theirs."""
+
+    def __init__(self, conn: aiosqlite.Connection, now: float) -> None:
+        self.conn = conn
+        self.now = now
+        self.queued = 0
+        self._owed: list[Owed] = []
+        self._body_ids: dict[int, int] = {}  # id(body) -> its alert_bodies id
+        self._bodies: list[AlertBody] = []  # keeps them alive while their id() is a key
+        self._tails: dict[int, tuple[object, ...]] = {}  # id(body) -> a row's values after chat
+        self._markups: dict[int, str] = {}  # id(keyboard) -> its JSON
+        self._next_id: int | None = None
+        self._inserts: list[asyncio.Future[int]] = []
+
+    async def __aenter__(self) -> AlertWriter:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            await self.flush()
+        done = await asyncio.gather(*self._inserts, return_exceptions=True)
+        if kind is None:
+            for result in done:
+                if isinstance(result, BaseException):
+                    raise result
+                self.queued += result
+
+    async def add(self, owed: Iterable[Owed]) -> None:
+        """Owe these rows; a full chunk goes to the database at once."""
+        self._owed.extend(owed)
+        while len(self._owed) >= ROWS_PER_INSERT:
+            chunk = self._owed[:ROWS_PER_INSERT]
+            del self._owed[:ROWS_PER_INSERT]
+            await self._write(chunk)
+
+    async def flush(self) -> None:
+        """Hand the rows owed so far to the database, before any later statement."""
+        if self._owed:
+            chunk, self._owed = self._owed, []
+            await self._write(chunk)
+
+    async def _write(self, chunk: list[Owed]) -> None:
+        if self._next_id is None:
+            self._next_id = await _next_body_id(self.conn)
+        bodies: list[object] = []
         values: list[object] = []
         for chat_id, body in chunk:
-            key = id(body)
-            if key not in also_of:
-                also_of[key] = _also(body.also)
-            values += (chat_id, body.dedup_key, now, body.story_id, body_ids[key], also_of[key])
-        marks = ",".join(["(?, ?, '', ?, ?, ?, ?)"] * len(chunk))
-        async with conn.execute(
+            tail = self._tails.get(id(body))
+            if tail is None:
+                body_id = self._body_ids[id(body)] = self._next_id
+                self._next_id += 1
+                self._bodies.append(body)
+                bodies += _body_values(body_id, body, self._markups)
+                tail = self._tails[id(body)] = (
+                    body.dedup_key,
+                    self.now,
+                    body.story_id,
+                    body_id,
+                    _also(body.also),
+                )
+            values.append(chat_id)
+            values += tail
+        if bodies:
+            self._submit(
+                "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup) "
+                "VALUES " + ",".join(["(?, ?, ?, ?, ?, ?)"] * (len(bodies) // 6)),
+                bodies,
+                counted=False,
+            )
+        self._submit(
             "INSERT INTO outbox (chat_id, dedup_key, text, created_at, story_id, body_id, also) "
-            f"VALUES {marks} ON CONFLICT (chat_id, dedup_key) DO NOTHING",
+            "VALUES " + ",".join(["(?, ?, '', ?, ?, ?, ?)"] * len(chunk)) + " "
+            "ON CONFLICT (chat_id, dedup_key) DO NOTHING",
             values,
-        ) as cur:
-            queued += max(cur.rowcount, 0)
-    return queued
+        )
+        # The new tasks hand their statements to the connection when they first run: let them
+        # run now (asyncio runs ready tasks in order), before this poll issues anything else.
+        await asyncio.sleep(0)
+
+    def _submit(self, sql: str, values: list[object], *, counted: bool = True) -> None:
+        self._inserts.append(asyncio.ensure_future(_changes(self.conn, sql, values, counted)))
+
+
+async def _changes(
+    conn: aiosqlite.Connection, sql: str, values: list[object], counted: bool
+) -> int:
+    """Run one statement; the rows it changed (when `counted`, else 0)."""
+    async with conn.execute(sql, values) as cur:
+        return max(cur.rowcount, 0) if counted else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,3 +199,26 @@ async def test_chats_sharing_an_alert_body_each_get_it_once_in_full(db: Database
         alert = await outbox.story_alert(conn, 2, 7)
         assert alert is not None and (alert.source, alert.also_names) == ("s", ("t",))
         assert await outbox.carried_rows(conn, claimed[0].id) == [claimed[0]]
+
+
+async def test_alert_writer_rows_are_seen_after_a_flush_and_an_error_rolls_all_back(
+    db: Database,
+) -> None:
+    """AlertWriter does not wait for its INSERTs, yet a query issued after `flush()` sees
+    every row owed before it; a failing INSERT fails the transaction, which keeps nothing."""
+    body = outbox.AlertBody(item_id=None, dedup_key="story:1", text="a", story_id=1)
+    async with db.write() as conn:
+        async with outbox.AlertWriter(conn, 0) as writer:
+            await writer.add([(1, body)])
+            await writer.flush()
+            assert await outbox.story_chats_many(conn, [1]) == {1: [1]}
+            await writer.add([(2, body), (1, body)])  # chat 1 has story 1 already
+        assert writer.queued == 2
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.write() as conn:
+            await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k", text="x", now=0)
+            async with outbox.AlertWriter(conn, 0) as writer:
+                await writer.add([(404, body)])  # no such chat: the foreign key fails
+                await writer.add([(2, outbox.AlertBody(None, "story:2", "b", story_id=2))])
+    async with db.conn.execute("SELECT chat_id, dedup_key FROM outbox ORDER BY id") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [(1, "story:1"), (2, "story:1")]
