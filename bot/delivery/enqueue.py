@@ -14,7 +14,7 @@ The pipeline's alert count is sends plus edits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
 
 
+Write = Callable[[], Awaitable[None]]  # a statement or few whose result nobody waits for
+
+
 class Matcher(Protocol):
     """bot.matching.item_matcher.ItemMatcher in production."""
 
@@ -63,13 +66,15 @@ async def assign_stories(
     new: list[tuple[int, Item, list[Mention]]],
     now: float,
     story_pool: story_store.StoryPool | None = None,
+    later: list[Write] | None = None,
 ) -> tuple[dict[int, int], set[int], set[int]]:
     """Story id per new item, the ids of items that only reissue earlier ones, and the ids
     of the stories this poll started.
 
     Each item is compared with the candidates its terms can meet (bot.stories.StoryIndex),
     this poll's earlier items among them; the stories and item updates are written in a few
-    statements at the end."""
+    statements at the end, or, given `later`, left there for the caller to run before its
+    transaction ends (nothing the caller reads in between depends on them)."""
     if story_pool is not None:
         story_pool.begin()
     if not new:
@@ -106,18 +111,23 @@ async def assign_stories(
         stored.append((item_id, story_store.encode(terms, regions)))
         if item_id not in pool.item_ids:
             added.append(pool.add(Candidate(item_id, story_id, source.name, terms, regions, now)))
-    started = await story_store.new_stories(conn, firsts, now)
+    started = await story_store.story_ids(conn, firsts)
+    writes: list[Write] = [lambda: story_store.insert_stories(conn, firsts, started, now)]
     if joined:
-        await story_store.join_stories(conn, list(joined), now)
+        writes.append(lambda: story_store.join_stories(conn, list(joined), now))
     for item_id, story_id in story_of.items():
         if story_id < 0:
             story_of[item_id] = started[-story_id]
     for position in added:  # a started story's id is known only now
         if (candidate := pool.candidates[position]).story_id < 0:
             pool.relabel(position, story_of[candidate.item_id])
-    await story_store.set_item_stories(
-        conn, [(item_id, story_of[item_id], terms) for item_id, terms in stored]
-    )
+    rows = [(item_id, story_of[item_id], terms) for item_id, terms in stored]
+    writes.append(lambda: story_store.set_item_stories(conn, rows))
+    if later is None:
+        for write in writes:
+            await write()
+    else:
+        later += writes
     if story_pool is not None and any(item.language != source.language for _, item, _ in new):
         story_pool.discard()
     return story_of, reissued, set(started.values())
@@ -136,7 +146,10 @@ async def enqueue_alerts(
     story_pool: story_store.StoryPool | None = None,
 ) -> Enqueued:
     found = [(item_id, item, matcher.find(item)) for item_id, item in new]
-    story_of, reissued, started = await assign_stories(conn, source, found, now, story_pool)
+    story_writes: list[Write] = []  # run while the alerts are rendered (AlertWriter.behind)
+    story_of, reissued, started = await assign_stories(
+        conn, source, found, now, story_pool, story_writes
+    )
     reissued_count = len(reissued)
     if reissued:
         rotating = rotating_feed(len(new), len(reissued))
@@ -155,6 +168,8 @@ async def enqueue_alerts(
     matched = [(item, mentions) for _, item, mentions in found if mentions]
     told = [(i, it, m) for i, it, m in found if primed and i not in reissued]
     if not told:
+        for write in story_writes:
+            await write()
         return Enqueued(matched, 0, 0, reissued_count)
     # What every item's alerts need, read once for the whole poll.
     joined = {story_of[i] for i, _, _ in told} - started
@@ -172,6 +187,8 @@ async def enqueue_alerts(
     edits = 0
     also_checked: set[tuple[int, int]] = set()
     async with outbox.AlertWriter(conn, now) as writer:  # rows are written as they are owed
+        for write in story_writes:
+            await writer.behind(write())
         for item_id, item, mentions in told:
             story_id = story_of[item_id]
             # Chats that already have this story hear of the new source, matched or not.

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -183,6 +183,8 @@ async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float)
     many were queued (a chat that already has a row with the same dedup key gets none).
 
     Each distinct body (rows share AlertBody objects) is stored once, before its rows."""
+    if not owed:
+        return 0
     async with AlertWriter(conn, now) as writer:
         await writer.add(owed)
     return writer.queued
@@ -214,7 +216,15 @@ class AlertWriter:
         self._inserts: list[asyncio.Future[int]] = []
 
     async def __aenter__(self) -> AlertWriter:
+        self._next_id = await _next_body_id(self.conn)  # before any write handed over
         return self
+
+    async def behind(self, write: Awaitable[None]) -> None:
+        """Run another write of the transaction alongside, waited for with the INSERTs (and
+        failing the transaction as they do). Its first statement goes to the connection now,
+        any further ones as it goes, among the INSERTs: it must touch other rows than they."""
+        self._inserts.append(asyncio.ensure_future(_none(write)))
+        await asyncio.sleep(0)
 
     async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
@@ -280,6 +290,11 @@ class AlertWriter:
 
     def _submit(self, sql: str, values: list[object], *, counted: bool = True) -> None:
         self._inserts.append(asyncio.ensure_future(_changes(self.conn, sql, values, counted)))
+
+
+async def _none(write: Awaitable[None]) -> int:
+    await write
+    return 0
 
 
 async def _changes(

@@ -157,16 +157,33 @@ async def new_story(conn: aiosqlite.Connection, language: str, item_id: int, now
 async def new_stories(
     conn: aiosqlite.Connection, first_items: list[tuple[int, str]], now: float
 ) -> dict[int, int]:
-    """One story per (first item id, language), in order; returns item id -> story id.
+    """One story per (first item id, language), in order; returns item id -> story id."""
+    ids = await story_ids(conn, first_items)
+    await insert_stories(conn, first_items, ids, now)
+    return ids
 
-    The ids are given here, after the highest one stored (the writer's transaction keeps
-    anyone else from taking them), rather than read back with RETURNING."""
+
+async def story_ids(
+    conn: aiosqlite.Connection, first_items: list[tuple[int, str]]
+) -> dict[int, int]:
+    """The ids the stories started by these first items will have: after the highest one
+    stored (the writer's transaction keeps anyone else from taking them), so they are known
+    before the rows are written, and no RETURNING reads them back."""
     if not first_items:
         return {}
     async with conn.execute("SELECT coalesce(max(id), 0) + 1 FROM stories") as cur:
         row = await cur.fetchone()
     first_id = int(row[0]) if row else 1
-    ids = {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+    return {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+
+
+async def insert_stories(
+    conn: aiosqlite.Connection,
+    first_items: list[tuple[int, str]],
+    ids: dict[int, int],
+    now: float,
+) -> None:
+    """The stories story_ids numbered."""
     for start in range(0, len(first_items), CHUNK_ROWS):
         chunk = first_items[start : start + CHUNK_ROWS]
         marks = ",".join("(?, ?, ?, ?, ?)" for _ in chunk)
@@ -175,7 +192,6 @@ async def new_stories(
             f"VALUES {marks}",
             [v for item_id, language in chunk for v in (ids[item_id], language, item_id, now, now)],
         )
-    return ids
 
 
 async def join_stories(conn: aiosqlite.Connection, story_ids: list[int], now: float) -> None:
