@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
 
 
+# What a chat is told of an item: its language, then its regions (and towns) and its watch
+# terms among the item's mentions, each sorted. Chats told the same share one alert body.
+Wording = tuple[str, tuple[str, ...], tuple[str, ...]]
 Write = Callable[[], Awaitable[None]]  # a statement or few whose result nobody waits for
 
 
@@ -210,7 +213,7 @@ async def enqueue_alerts(
                     else await story_store.other_sources(conn, story_id, source.name)
                 )
             chats_here = {
-                chat_id: (languages.get(chat_id, "en"), regions, terms)
+                chat_id: (languages.get(chat_id, "en"), tuple(regions), tuple(terms))
                 for chat_id, (regions, terms) in audience.among(mentions).items()
                 if chat_id not in chats_told
             }
@@ -227,7 +230,7 @@ async def enqueue_alerts(
 def _owed(
     alert: Alert,
     story_id: int,
-    chats_here: dict[int, tuple[str, set[str], set[str]]],
+    chats_here: dict[int, Wording],
     also: list[tuple[str, str]],
     source: Source,
     region_name: Callable[[str, str], str],
@@ -235,11 +238,11 @@ def _owed(
 ) -> list[outbox.Owed]:
     """The item's rows, in chat order, for chat -> (language, its regions, its terms) among
     the item's mentions; chats told the same things in one language share one body."""
-    bodies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], outbox.AlertBody] = {}
+    bodies: dict[Wording, outbox.AlertBody] = {}
     owed: list[outbox.Owed] = []
     texts = ItemAlerts(alert.item, alert.source_title, alert.mentions)
-    for chat_id, (lang, regions, terms) in sorted(chats_here.items()):
-        wording = (lang, _in_order(regions), _in_order(terms))
+    for chat_id in sorted(chats_here):
+        wording = chats_here[chat_id]
         body = bodies.get(wording)
         if body is None:
             body = _alert_body(alert, texts, wording, story_id, source, region_name, settings, also)
@@ -261,30 +264,27 @@ class Audience:
             for term in terms:
                 self.by_term.setdefault(term, []).append(chat_id)
 
-    def among(self, mentions: Iterable[Mention]) -> dict[int, tuple[set[str], set[str]]]:
+    def among(self, mentions: Iterable[Mention]) -> dict[int, tuple[list[str], list[str]]]:
         """Chat -> (its regions and towns, its watch terms) among the item's mentions: what
-        chats.subscribers would return for that item alone."""
+        chats.subscribers would return for that item alone, each list sorted (a chat is filed
+        once under each value, and the values are visited in order)."""
         places = {m.value for m in mentions if m.kind == "region"}
         places.update(m.place for m in mentions if m.place)
         terms = {m.value for m in mentions if m.kind == "term"}
-        found: dict[int, tuple[set[str], set[str]]] = {}
+        found: dict[int, tuple[list[str], list[str]]] = {}
         for side, values, chats_by in ((0, places, self.by_place), (1, terms, self.by_term)):
-            for value in values:
+            for value in sorted(values):
                 for chat_id in chats_by.get(value, ()):
                     if (reasons := found.get(chat_id)) is None:
-                        reasons = found[chat_id] = (set(), set())
-                    reasons[side].add(value)
+                        reasons = found[chat_id] = ([], [])
+                    reasons[side].append(value)
         return found
-
-
-def _in_order(values: set[str]) -> tuple[str, ...]:
-    return tuple(values) if len(values) < 2 else tuple(sorted(values))
 
 
 def _alert_body(
     alert: Alert,
     texts: ItemAlerts,
-    wording: tuple[str, tuple[str, ...], tuple[str, ...]],
+    wording: Wording,
     story_id: int,
     source: Source,
     region_name: Callable[[str, str], str],
