@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import db as db_module
-from bot.store import outbox
+from bot.store import digests, outbox
 from bot.store.db import SCHEMA_VERSION, Database, _statements
 from bot.store.schema import MIGRATIONS
 
@@ -133,6 +133,7 @@ async def test_alerts_queued_before_alert_bodies_are_still_sent_whole(tmp_path: 
 
     database = await Database.open(path)
     try:
+        (story,) = await digests.matched_stories(database.conn, 7, since=0, until=10)
         async with database.write() as write:
             (row,) = await outbox.claim_due(write, now=10, limit=10)
             alert = await outbox.story_alert(write, 7, 3)
@@ -142,6 +143,12 @@ async def test_alerts_queued_before_alert_bodies_are_still_sent_whole(tmp_path: 
     assert (row.regions, row.terms, row.also) == (("RU-BEL",), ("дрон",), ("Other",))
     assert row.reply_markup == {"inline_keyboard": []}
     assert alert is not None and alert.source == "s" and alert.also_names == ("o",)
+    assert (story.story_id, story.title, story.regions, story.terms) == (
+        3,
+        "Дрон над Белгородом",
+        ("RU-BEL",),
+        ("дрон",),
+    )
 
 
 def test_ddl_and_user_version_roll_back_together_in_sqlite(tmp_path: Path) -> None:

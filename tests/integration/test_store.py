@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Item, Source
-from bot.store import chats, items, outbox, sources
+from bot.store import chats, digests, items, outbox, sources
 from bot.store.db import SCHEMA_VERSION, Database
 
 
@@ -199,6 +199,14 @@ async def test_chats_sharing_an_alert_body_each_get_it_once_in_full(db: Database
         alert = await outbox.story_alert(conn, 2, 7)
         assert alert is not None and (alert.source, alert.also_names) == ("s", ("t",))
         assert await outbox.carried_rows(conn, claimed[0].id) == [claimed[0]]
+    for chat_id in (1, 2):  # a digest reads what matched from the body
+        (story,) = await digests.matched_stories(db.conn, chat_id, since=0, until=1)
+        assert (story.story_id, story.title, story.regions, story.terms) == (
+            7,
+            "t",
+            ("RU-BEL",),
+            ("дрон",),
+        )
 
 
 async def test_alert_writer_rows_are_seen_after_a_flush_and_an_error_rolls_all_back(
