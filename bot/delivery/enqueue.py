@@ -14,15 +14,16 @@ The pipeline's alert count is sends plus edits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import aiosqlite
 
 from bot.config import DeliverySettings
-from bot.delivery.buttons import mute_keyboard
-from bot.delivery.render import render_alert
+from bot.delivery.buttons import JsonDict, mute_keyboard
+from bot.delivery.render import ItemAlerts
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
@@ -40,6 +41,12 @@ from bot.stories import (
 log = logging.getLogger(__name__)
 
 SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
+
+
+# What a chat is told of an item: its language, then its regions (and towns) and its watch
+# terms among the item's mentions, each sorted. Chats told the same share one alert body.
+Wording = tuple[str, tuple[str, ...], tuple[str, ...]]
+Write = Callable[[], Awaitable[None]]  # a statement or few whose result nobody waits for
 
 
 class Matcher(Protocol):
@@ -62,13 +69,15 @@ async def assign_stories(
     new: list[tuple[int, Item, list[Mention]]],
     now: float,
     story_pool: story_store.StoryPool | None = None,
+    later: list[Write] | None = None,
 ) -> tuple[dict[int, int], set[int], set[int]]:
     """Story id per new item, the ids of items that only reissue earlier ones, and the ids
     of the stories this poll started.
 
     Each item is compared with the candidates its terms can meet (bot.stories.StoryIndex),
     this poll's earlier items among them; the stories and item updates are written in a few
-    statements at the end."""
+    statements at the end, or, given `later`, left there for the caller to run before its
+    transaction ends (nothing the caller reads in between depends on them)."""
     if story_pool is not None:
         story_pool.begin()
     if not new:
@@ -105,18 +114,23 @@ async def assign_stories(
         stored.append((item_id, story_store.encode(terms, regions)))
         if item_id not in pool.item_ids:
             added.append(pool.add(Candidate(item_id, story_id, source.name, terms, regions, now)))
-    started = await story_store.new_stories(conn, firsts, now)
+    started = await story_store.story_ids(conn, firsts)
+    writes: list[Write] = [lambda: story_store.insert_stories(conn, firsts, started, now)]
     if joined:
-        await story_store.join_stories(conn, list(joined), now)
+        writes.append(lambda: story_store.join_stories(conn, list(joined), now))
     for item_id, story_id in story_of.items():
         if story_id < 0:
             story_of[item_id] = started[-story_id]
     for position in added:  # a started story's id is known only now
         if (candidate := pool.candidates[position]).story_id < 0:
             pool.relabel(position, story_of[candidate.item_id])
-    await story_store.set_item_stories(
-        conn, [(item_id, story_of[item_id], terms) for item_id, terms in stored]
-    )
+    rows = [(item_id, story_of[item_id], terms) for item_id, terms in stored]
+    writes.append(lambda: story_store.set_item_stories(conn, rows))
+    if later is None:
+        for write in writes:
+            await write()
+    else:
+        later += writes
     if story_pool is not None and any(item.language != source.language for _, item, _ in new):
         story_pool.discard()
     return story_of, reissued, set(started.values())
@@ -135,7 +149,10 @@ async def enqueue_alerts(
     story_pool: story_store.StoryPool | None = None,
 ) -> Enqueued:
     found = [(item_id, item, matcher.find(item)) for item_id, item in new]
-    story_of, reissued, started = await assign_stories(conn, source, found, now, story_pool)
+    story_writes: list[Write] = []  # run while the alerts are rendered (AlertWriter.behind)
+    story_of, reissued, started = await assign_stories(
+        conn, source, found, now, story_pool, story_writes
+    )
     reissued_count = len(reissued)
     if reissued:
         rotating = rotating_feed(len(new), len(reissued))
@@ -154,6 +171,8 @@ async def enqueue_alerts(
     matched = [(item, mentions) for _, item, mentions in found if mentions]
     told = [(i, it, m) for i, it, m in found if primed and i not in reissued]
     if not told:
+        for write in story_writes:
+            await write()
         return Enqueued(matched, 0, 0, reissued_count)
     # What every item's alerts need, read once for the whole poll.
     joined = {story_of[i] for i, _, _ in told} - started
@@ -167,49 +186,51 @@ async def enqueue_alerts(
     languages = await chats.chat_languages(conn, interested)
     audience = Audience(interested)
     others: dict[int, list[tuple[str, str]]] = {}
-    owed: list[outbox.Owed] = []
     told_here: dict[int, set[int]] = {}  # story -> chats that have or are now owed its alert
-    sends = edits = 0
+    edits = 0
     also_checked: set[tuple[int, int]] = set()
-    for item_id, item, mentions in told:
-        story_id = story_of[item_id]
-        # Chats that already have this story hear of the new source, matched or not.
-        earlier_chats = story_chats.get(story_id, [])
-        chats_told = told_here.setdefault(story_id, set(earlier_chats))
-        for chat_id in earlier_chats:
-            if (chat_id, story_id) in also_checked:
-                continue  # asked once per poll: the answer cannot turn to yes
-            also_checked.add((chat_id, story_id))
-            if owed:  # rows keep the order in which they were owed
-                sends += await outbox.enqueue_many(conn, owed, now)
-                owed = []
-            if await _also_reported(conn, chat_id, story_id, source, settings, now):
-                edits += 1
-        if not mentions:
-            continue
-        if story_id not in others:
-            others[story_id] = (
-                []
-                if story_id in started
-                else await story_store.other_sources(conn, story_id, source.name)
+    async with outbox.AlertWriter(conn, now) as writer:  # rows are written as they are owed
+        for write in story_writes:
+            await writer.behind(write())
+        for item_id, item, mentions in told:
+            story_id = story_of[item_id]
+            # Chats that already have this story hear of the new source, matched or not.
+            earlier_chats = story_chats.get(story_id, [])
+            chats_told = told_here.setdefault(story_id, set(earlier_chats))
+            for chat_id in earlier_chats:
+                if (chat_id, story_id) in also_checked:
+                    continue  # asked once per poll: the answer cannot turn to yes
+                also_checked.add((chat_id, story_id))
+                await writer.flush()  # rows keep the order in which they were owed
+                if await _also_reported(conn, chat_id, story_id, source, settings, now):
+                    edits += 1
+            if not mentions:
+                continue
+            if story_id not in others:
+                others[story_id] = (
+                    []
+                    if story_id in started
+                    else await story_store.other_sources(conn, story_id, source.name)
+                )
+            chats_here = {
+                chat_id: (languages.get(chat_id, "en"), tuple(regions), tuple(terms))
+                for chat_id, (regions, terms) in audience.among(mentions).items()
+                if chat_id not in chats_told
+            }
+            chats_told.update(chats_here)
+            alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
+            also = others[story_id]
+            await writer.add(
+                _owed(alert, story_id, chats_here, also, source, region_name, settings)
             )
-        chats_here = {
-            chat_id: (languages.get(chat_id, "en"), regions, terms)
-            for chat_id, (regions, terms) in audience.among(mentions).items()
-            if chat_id not in chats_told
-        }
-        chats_told.update(chats_here)
-        alert = Alert(0, item_id, source.title, item, mentions=tuple(mentions))
-        also = others[story_id]
-        owed += _owed(alert, story_id, chats_here, also, source, region_name, settings)
-    sends += await outbox.enqueue_many(conn, owed, now)
+    sends = writer.queued
     return Enqueued(matched, sends, edits, reissued_count)
 
 
 def _owed(
     alert: Alert,
     story_id: int,
-    chats_here: dict[int, tuple[str, set[str], set[str]]],
+    chats_here: dict[int, Wording],
     also: list[tuple[str, str]],
     source: Source,
     region_name: Callable[[str, str], str],
@@ -217,16 +238,14 @@ def _owed(
 ) -> list[outbox.Owed]:
     """The item's rows, in chat order, for chat -> (language, its regions, its terms) among
     the item's mentions; chats told the same things in one language share one body."""
-    bodies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], outbox.AlertBody] = {}
+    bodies: dict[Wording, outbox.AlertBody] = {}
     owed: list[outbox.Owed] = []
-    for chat_id, (lang, regions, terms) in sorted(chats_here.items()):
-        wording = (lang, _in_order(regions), _in_order(terms))
+    texts = ItemAlerts(alert.item, alert.source_title, alert.mentions)
+    for chat_id in sorted(chats_here):
+        wording = chats_here[chat_id]
         body = bodies.get(wording)
         if body is None:
-            told = Alert(
-                chat_id, alert.item_id, alert.source_title, alert.item, *wording[1:], alert.mentions
-            )
-            body = _alert_body(told, story_id, source, lang, region_name, settings, also)
+            body = _alert_body(alert, texts, wording, story_id, source, region_name, settings, also)
             bodies[wording] = body
         owed.append((chat_id, body))
     return owed
@@ -245,36 +264,35 @@ class Audience:
             for term in terms:
                 self.by_term.setdefault(term, []).append(chat_id)
 
-    def among(self, mentions: Iterable[Mention]) -> dict[int, tuple[set[str], set[str]]]:
+    def among(self, mentions: Iterable[Mention]) -> dict[int, tuple[list[str], list[str]]]:
         """Chat -> (its regions and towns, its watch terms) among the item's mentions: what
-        chats.subscribers would return for that item alone."""
+        chats.subscribers would return for that item alone, each list sorted (a chat is filed
+        once under each value, and the values are visited in order)."""
         places = {m.value for m in mentions if m.kind == "region"}
         places.update(m.place for m in mentions if m.place)
         terms = {m.value for m in mentions if m.kind == "term"}
-        found: dict[int, tuple[set[str], set[str]]] = {}
+        found: dict[int, tuple[list[str], list[str]]] = {}
         for side, values, chats_by in ((0, places, self.by_place), (1, terms, self.by_term)):
-            for value in values:
+            for value in sorted(values):
                 for chat_id in chats_by.get(value, ()):
                     if (reasons := found.get(chat_id)) is None:
-                        reasons = found[chat_id] = (set(), set())
-                    reasons[side].add(value)
+                        reasons = found[chat_id] = ([], [])
+                    reasons[side].append(value)
         return found
-
-
-def _in_order(values: set[str]) -> tuple[str, ...]:
-    return tuple(values) if len(values) < 2 else tuple(sorted(values))
 
 
 def _alert_body(
     alert: Alert,
+    texts: ItemAlerts,
+    wording: Wording,
     story_id: int,
     source: Source,
-    lang: str,
     region_name: Callable[[str, str], str],
     settings: DeliverySettings,
     also: list[tuple[str, str]],
 ) -> outbox.AlertBody:
     """The alert text and mute buttons, for every chat told the same regions and terms."""
+    lang, regions, terms = wording
 
     def names(code: str) -> str:
         return region_name(code, lang)
@@ -282,19 +300,24 @@ def _alert_body(
     return outbox.AlertBody(
         item_id=alert.item_id,
         dedup_key=f"story:{story_id}",
-        text=render_alert(alert, lang=lang, region_name=names),
+        text=texts.render(regions, terms, lang, names),
         story_id=story_id,
         source=source.name,
-        regions=alert.regions,
-        terms=alert.terms,
-        reply_markup=mute_keyboard(
-            source_name=source.name,
-            source_title=source.title,
-            terms=alert.terms,
-            lang=lang,
-            hours=settings.mute_hours,
-        ),
+        regions=regions,
+        terms=terms,
+        reply_markup=_keyboard(source.name, source.title, terms, lang, settings.mute_hours),
         also=also,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(
+    source_name: str, source_title: str, terms: tuple[str, ...], lang: str, hours: int
+) -> JsonDict | None:
+    """mute_keyboard, made once for the many alerts that offer the same buttons. The dict is
+    shared by their bodies (and so JSON-encoded once per poll): nobody may change it."""
+    return mute_keyboard(
+        source_name=source_name, source_title=source_title, terms=terms, lang=lang, hours=hours
     )
 
 

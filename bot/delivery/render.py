@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from bot.i18n import t
-from bot.models import Alert, Mention
+from bot.models import Alert, Item, Mention
 
 MAX_MESSAGE_UNITS = 4096
 SNIPPET_CHARS = 300
@@ -62,7 +63,10 @@ def _spans(mentions: Iterable[Mention], field: str) -> list[tuple[int, int]]:
 
 
 def format_time(alert: Alert, lang: str) -> str:
-    when = alert.item.published
+    return _format_time(alert.item.published, lang)
+
+
+def _format_time(when: datetime, lang: str) -> str:
     month = MONTHS.get(lang, MONTHS["en"])[when.month - 1]
     # Not f"{when:%H:%M}": strftime costs more than the rest of the line, per alert rendered.
     return f"{when.day} {month} {when.year}, {when.hour:02d}:{when.minute:02d} UTC"
@@ -83,12 +87,8 @@ def render_alert(alert: Alert, *, lang: str, region_name: Callable[[str], str]) 
     Title, snippet and link are capped, and escaped markup is measured, so the message stays
     within ALERT_UNITS UTF-16 units whatever the source sent.
     """
-    text = ""
-    for title_chars, snippet_chars, link_chars in _CAPS:
-        text = _compose(alert, lang, region_name, title_chars, snippet_chars, link_chars)
-        if utf16_len(text) <= ALERT_UNITS:
-            break
-    return text
+    renderer = ItemAlerts(alert.item, alert.source_title, alert.mentions)
+    return renderer.render(alert.regions, alert.terms, lang, region_name)
 
 
 def is_web_link(link: str) -> bool:
@@ -100,33 +100,94 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _compose(
-    alert: Alert,
-    lang: str,
-    region_name: Callable[[str], str],
-    title_chars: int,
-    snippet_chars: int,
-    link_chars: int,
-) -> str:
-    item = alert.item
-    wanted = set(alert.regions) | set(alert.terms)
-    mentions = [m for m in alert.mentions if m.value in wanted]
-    reasons = [f"📍 {region_name(code)}" for code in alert.regions]
-    reasons += [f"🔎 {term}" for term in alert.terms]
-    title = highlight(_cut(item.title, title_chars), _spans(mentions, "title"), tag="u") or "—"
-    body = snippet(item.text, snippet_chars)
-    lines = [html.escape(_cut(" · ".join(reasons), REASON_CHARS), quote=False), f"<b>{title}</b>"]
-    if body:
-        lines.append(highlight(body, _spans(mentions, "text")))
-    footer = (
-        f"<i>{html.escape(alert.source_title[: min(200, title_chars)], quote=False)}</i> · "
-        f"{format_time(alert, lang)}"
-    )
-    if item.link and len(item.link) <= link_chars and is_web_link(item.link):
-        href = html.escape(item.link, quote=True)
-        footer += f' · <a href="{href}">{t(lang, "alert_open")}</a>'
-    lines.append(footer)
-    return "\n".join(lines)
+Caps = tuple[int, int, int]  # title, snippet and link characters
+
+
+class ItemAlerts:
+    """One item's alerts in every wording (language, regions, terms) its chats are told.
+
+    An item that matched several chats is rendered once per wording; what does not depend on
+    the wording (the snippet, the footer) is made once, and a highlighted title or snippet
+    once per set of spans, so each further wording costs little more than its reasons line.
+    `render` gives exactly what render_alert gives for the same alert.
+    """
+
+    def __init__(self, item: Item, source_title: str, mentions: tuple[Mention, ...]) -> None:
+        self.item = item
+        self.source_title = source_title
+        self.mentions = mentions
+        self._snippets: dict[int, str] = {}
+        self._highlights: dict[tuple[str, int, tuple[tuple[int, int], ...]], str] = {}
+        self._footers: dict[tuple[str, Caps], str] = {}
+
+    def render(
+        self,
+        regions: tuple[str, ...],
+        terms: tuple[str, ...],
+        lang: str,
+        region_name: Callable[[str], str],
+    ) -> str:
+        text = ""
+        for caps in _CAPS:
+            text = self._compose(regions, terms, lang, region_name, caps)
+            if utf16_len(text) <= ALERT_UNITS:
+                break
+        return text
+
+    def _compose(
+        self,
+        regions: tuple[str, ...],
+        terms: tuple[str, ...],
+        lang: str,
+        region_name: Callable[[str], str],
+        caps: Caps,
+    ) -> str:
+        title_chars, snippet_chars, _ = caps
+        wanted = set(regions) | set(terms)
+        mentions = [m for m in self.mentions if m.value in wanted]
+        reasons = [f"📍 {region_name(code)}" for code in regions]
+        reasons += [f"🔎 {term}" for term in terms]
+        title = self._highlight("title", title_chars, mentions) or "—"
+        lines = [
+            html.escape(_cut(" · ".join(reasons), REASON_CHARS), quote=False),
+            f"<b>{title}</b>",
+        ]
+        if self._snippet(snippet_chars):
+            lines.append(self._highlight("text", snippet_chars, mentions))
+        lines.append(self._footer(lang, caps))
+        return "\n".join(lines)
+
+    def _snippet(self, chars: int) -> str:
+        if (found := self._snippets.get(chars)) is None:
+            found = self._snippets[chars] = snippet(self.item.text, chars)
+        return found
+
+    def _highlight(self, field: str, chars: int, mentions: list[Mention]) -> str:
+        """The title (underlined) or the snippet (bold), escaped, matched words marked."""
+        spans = tuple(_spans(mentions, field))
+        key = (field, chars, spans)
+        if (found := self._highlights.get(key)) is None:
+            if field == "title":
+                found = highlight(_cut(self.item.title, chars), spans, tag="u")
+            else:
+                found = highlight(self._snippet(chars), spans)
+            self._highlights[key] = found
+        return found
+
+    def _footer(self, lang: str, caps: Caps) -> str:
+        """Source, time and the link to open."""
+        if (found := self._footers.get((lang, caps))) is None:
+            title_chars, _, link_chars = caps
+            item = self.item
+            found = (
+                f"<i>{html.escape(self.source_title[: min(200, title_chars)], quote=False)}</i>"
+                f" · {_format_time(item.published, lang)}"
+            )
+            if item.link and len(item.link) <= link_chars and is_web_link(item.link):
+                href = html.escape(item.link, quote=True)
+                found += f' · <a href="{href}">{t(lang, "alert_open")}</a>'
+            self._footers[(lang, caps)] = found
+        return found
 
 
 def mark_repeat(text: str, lang: str) -> str:

@@ -73,9 +73,11 @@ async def matched_stories(
     """The stories the chat was owed an alert for in [since, until), by when they were queued."""
     async with conn.execute(
         """
-        SELECT o.story_id, o.item_id, o.reasons, i.title, i.link, i.published_at,
+        SELECT o.story_id, i.id, coalesce(b.reasons, o.reasons), i.title, i.link,
+            i.published_at,
             (SELECT count(DISTINCT s.source) FROM items s WHERE s.story_id = o.story_id)
-        FROM outbox o JOIN items i ON i.id = o.item_id
+        FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id
+            JOIN items i ON i.id = coalesce(b.item_id, o.item_id)
         WHERE o.chat_id = ? AND o.kind = 'send' AND o.created_at >= ? AND o.created_at < ?
         ORDER BY o.id LIMIT ?
         """,

@@ -11,12 +11,20 @@ sent message of an earlier row gets "also reported by ..."). A row goes
 
 A row left in `sending` by a crash is returned to pending with `possible_repeat` set, since
 Telegram may or may not have received it. Nothing here talks to Telegram.
+
+An alert usually goes to many chats in the same words (a poll queues thousands of rows for a
+few hundred bodies), so what they share (text, reasons, mute buttons, item, source) is stored
+once in `alert_bodies` and the row names it (`body_id`); the row keeps what is the chat's own:
+its state, dedup key, story and "also reported by" list. Rows without a body (digests, edits,
+operator notices, alerts queued before bodies existed) carry their own text; `_SELECT` reads
+both alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -27,9 +35,13 @@ from bot.store.db import MAX_VARIABLES
 
 JsonDict = dict[str, Any]
 
-_COLUMNS = (
-    "id, chat_id, kind, text, attempts, possible_repeat, created_at, item_id, story_id, "
-    "source, reasons, also, reply_markup, target_id"
+# A row as the sender reads it: an alert's shared columns come from its body (alert_bodies),
+# other rows (digests, edits, operator notices, alerts queued before bodies) carry their own.
+_SELECT = (
+    "SELECT o.id, o.chat_id, o.kind, coalesce(b.text, o.text), o.attempts, o.possible_repeat, "
+    "o.created_at, coalesce(b.item_id, o.item_id), o.story_id, coalesce(b.source, o.source), "
+    "coalesce(b.reasons, o.reasons), o.also, coalesce(b.reply_markup, o.reply_markup), "
+    "o.target_id FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id"
 )
 
 
@@ -128,7 +140,7 @@ Owed = tuple[int, AlertBody]  # a chat and the alert it is owed
 
 # A multi-row INSERT of 500 rows costs about 25% less than executemany's 500 single-row steps
 # (and RETURNING, which the count does not need, would cost more again).
-ROWS_PER_INSERT = min(500, MAX_VARIABLES // 10)
+ROWS_PER_INSERT = min(500, MAX_VARIABLES // 6)
 
 
 @lru_cache(maxsize=1024)
@@ -137,44 +149,160 @@ def _reasons(regions: tuple[str, ...], terms: tuple[str, ...]) -> str:
     return json.dumps({"regions": list(regions), "terms": list(terms)}, ensure_ascii=False)
 
 
-def _alert_values(body: AlertBody, now: float) -> tuple[object, ...]:
-    """A row's values after its chat id."""
+def _body_values(body_id: int, body: AlertBody, markups: dict[int, str]) -> tuple[object, ...]:
+    """An alert_bodies row; `markups` holds the buttons' JSON by id(dict), as bodies of one
+    poll often share one keyboard."""
+    markup = None
+    keyboard = body.reply_markup
+    if keyboard and (markup := markups.get(id(keyboard))) is None:
+        markup = markups[id(keyboard)] = json.dumps(keyboard, ensure_ascii=False)
     return (
+        body_id,
         body.item_id,
-        body.dedup_key,
-        body.text,
-        now,
-        body.story_id,
         body.source,
+        body.text,
         _reasons(body.regions, body.terms),
-        json.dumps(body.reply_markup, ensure_ascii=False) if body.reply_markup else None,
-        json.dumps([list(pair) for pair in body.also], ensure_ascii=False) if body.also else None,
+        markup,
     )
+
+
+def _also(also: list[tuple[str, str]] | None) -> str | None:
+    return json.dumps([list(pair) for pair in also], ensure_ascii=False) if also else None
+
+
+async def _next_body_id(conn: aiosqlite.Connection) -> int:
+    """The id the next body gets: bodies are numbered by the writer (inside its transaction,
+    so nobody else takes them), which saves reading ids back from a multi-row INSERT."""
+    async with conn.execute("SELECT coalesce(max(id), 0) + 1 FROM alert_bodies") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 1
 
 
 async def enqueue_many(conn: aiosqlite.Connection, owed: list[Owed], now: float) -> int:
     """enqueue for many rows, in order, a statement per ROWS_PER_INSERT rows; returns how
-    many were queued (a chat that already has a row with the same dedup key gets none)."""
-    encoded: dict[int, tuple[object, ...]] = {}  # id(body) -> its values; bodies are shared
-    queued = 0
-    for start in range(0, len(owed), ROWS_PER_INSERT):
-        chunk = owed[start : start + ROWS_PER_INSERT]
+    many were queued (a chat that already has a row with the same dedup key gets none).
+
+    Each distinct body (rows share AlertBody objects) is stored once, before its rows."""
+    if not owed:
+        return 0
+    async with AlertWriter(conn, now) as writer:
+        await writer.add(owed)
+    return writer.queued
+
+
+class AlertWriter:
+    """A poll's alert rows, written ROWS_PER_INSERT at a time as they are owed.
+
+    Each INSERT is handed to the connection's thread without waiting for it to finish, so
+    SQLite stores one chunk while the poll renders the next (on another core). The connection
+    runs statements in the order they were handed over, so a statement issued after `flush()`
+    sees every row owed before it; only leaving the `async with` waits for the INSERTs, and
+    counts the rows queued (`queued`). On an error the INSERTs in flight are waited for too
+    (their own errors dropped), so the transaction rolls back with nothing left running.
+
+    Bodies are numbered by the writer, after the highest stored (the transaction keeps anyone
+    else from taking ids); the writer keeps every body it saw, so their id()s stay theirs."""
+
+    def __init__(self, conn: aiosqlite.Connection, now: float) -> None:
+        self.conn = conn
+        self.now = now
+        self.queued = 0
+        self._owed: list[Owed] = []
+        self._body_ids: dict[int, int] = {}  # id(body) -> its alert_bodies id
+        self._bodies: list[AlertBody] = []  # keeps them alive while their id() is a key
+        self._tails: dict[int, tuple[object, ...]] = {}  # id(body) -> a row's values after chat
+        self._markups: dict[int, str] = {}  # id(keyboard) -> its JSON
+        self._next_id: int | None = None
+        self._inserts: list[asyncio.Future[int]] = []
+
+    async def __aenter__(self) -> AlertWriter:
+        self._next_id = await _next_body_id(self.conn)  # before any write handed over
+        return self
+
+    async def behind(self, write: Awaitable[None]) -> None:
+        """Run another write of the transaction alongside, waited for with the INSERTs (and
+        failing the transaction as they do). Its first statement goes to the connection now,
+        any further ones as it goes, among the INSERTs: it must touch other rows than they."""
+        self._inserts.append(asyncio.ensure_future(_none(write)))
+        await asyncio.sleep(0)
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            await self.flush()
+        done = await asyncio.gather(*self._inserts, return_exceptions=True)
+        if kind is None:
+            for result in done:
+                if isinstance(result, BaseException):
+                    raise result
+                self.queued += result
+
+    async def add(self, owed: Iterable[Owed]) -> None:
+        """Owe these rows; a full chunk goes to the database at once."""
+        self._owed.extend(owed)
+        while len(self._owed) >= ROWS_PER_INSERT:
+            chunk = self._owed[:ROWS_PER_INSERT]
+            del self._owed[:ROWS_PER_INSERT]
+            await self._write(chunk)
+
+    async def flush(self) -> None:
+        """Hand the rows owed so far to the database, before any later statement."""
+        if self._owed:
+            chunk, self._owed = self._owed, []
+            await self._write(chunk)
+
+    async def _write(self, chunk: list[Owed]) -> None:
+        if self._next_id is None:
+            self._next_id = await _next_body_id(self.conn)
+        bodies: list[object] = []
         values: list[object] = []
         for chat_id, body in chunk:
-            shared = encoded.get(id(body))
-            if shared is None:
-                shared = encoded[id(body)] = _alert_values(body, now)
+            tail = self._tails.get(id(body))
+            if tail is None:
+                body_id = self._body_ids[id(body)] = self._next_id
+                self._next_id += 1
+                self._bodies.append(body)
+                bodies += _body_values(body_id, body, self._markups)
+                tail = self._tails[id(body)] = (
+                    body.dedup_key,
+                    self.now,
+                    body.story_id,
+                    body_id,
+                    _also(body.also),
+                )
             values.append(chat_id)
-            values.extend(shared)
-        marks = ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-        async with conn.execute(
-            "INSERT INTO outbox (chat_id, item_id, dedup_key, text, created_at, story_id, "
-            f"source, reasons, reply_markup, also) VALUES {marks} "
+            values += tail
+        if bodies:
+            self._submit(
+                "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup) "
+                "VALUES " + ",".join(["(?, ?, ?, ?, ?, ?)"] * (len(bodies) // 6)),
+                bodies,
+                counted=False,
+            )
+        self._submit(
+            "INSERT INTO outbox (chat_id, dedup_key, text, created_at, story_id, body_id, also) "
+            "VALUES " + ",".join(["(?, ?, '', ?, ?, ?, ?)"] * len(chunk)) + " "
             "ON CONFLICT (chat_id, dedup_key) DO NOTHING",
             values,
-        ) as cur:
-            queued += max(cur.rowcount, 0)
-    return queued
+        )
+        # The new tasks hand their statements to the connection when they first run: let them
+        # run now (asyncio runs ready tasks in order), before this poll issues anything else.
+        await asyncio.sleep(0)
+
+    def _submit(self, sql: str, values: list[object], *, counted: bool = True) -> None:
+        self._inserts.append(asyncio.ensure_future(_changes(self.conn, sql, values, counted)))
+
+
+async def _none(write: Awaitable[None]) -> int:
+    await write
+    return 0
+
+
+async def _changes(
+    conn: aiosqlite.Connection, sql: str, values: list[object], counted: bool
+) -> int:
+    """Run one statement; the rows it changed (when `counted`, else 0)."""
+    async with conn.execute(sql, values) as cur:
+        return max(cur.rowcount, 0) if counted else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +319,9 @@ class StoryAlert:
 
 async def story_alert(conn: aiosqlite.Connection, chat_id: int, story_id: int) -> StoryAlert | None:
     async with conn.execute(
-        "SELECT id, state, source, also, folded_into, skipped FROM outbox "
-        "WHERE chat_id = ? AND story_id = ? AND kind = 'send' ORDER BY id LIMIT 1",
+        "SELECT o.id, o.state, coalesce(b.source, o.source), o.also, o.folded_into, o.skipped "
+        "FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id "
+        "WHERE o.chat_id = ? AND o.story_id = ? AND o.kind = 'send' ORDER BY o.id LIMIT 1",
         (chat_id, story_id),
     ) as cur:
         r = await cur.fetchone()
@@ -296,7 +425,7 @@ async def claim_due(
     messages go out in order, one at a time.
     """
     async with conn.execute(
-        f"""
+        """
         UPDATE outbox SET state = 'sending', attempts = attempts + 1
         WHERE id IN (
             SELECT min(o.id) FROM outbox o JOIN chats c ON c.id = o.chat_id
@@ -305,12 +434,12 @@ async def claim_due(
                 AND o.chat_id NOT IN (SELECT value FROM json_each(?3))
             GROUP BY o.chat_id ORDER BY min(o.id) LIMIT ?2
         )
-        RETURNING {_COLUMNS}
+        RETURNING id
         """,
         (now, limit, json.dumps(sorted(busy))),
     ) as cur:
-        rows = await cur.fetchall()
-    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+        claimed = [int(r[0]) for r in await cur.fetchall()]
+    return await _rows(conn, claimed)
 
 
 async def claim_followers(
@@ -318,24 +447,33 @@ async def claim_followers(
 ) -> list[OutboxRow]:
     """The chat's other due alerts after `head`, claimed to be folded into its message."""
     async with conn.execute(
-        f"""
+        """
         UPDATE outbox SET state = 'sending', attempts = attempts + 1
         WHERE id IN (
             SELECT id FROM outbox WHERE chat_id = ?1 AND state = 'pending' AND kind = 'send'
                 AND id > ?2 AND not_before <= ?3 ORDER BY id LIMIT ?4
         )
-        RETURNING {_COLUMNS}
+        RETURNING id
         """,
         (head.chat_id, head.id, now, limit),
     ) as cur:
-        rows = await cur.fetchall()
-    return sorted((_row(r) for r in rows), key=lambda r: r.id)
+        claimed = [int(r[0]) for r in await cur.fetchall()]
+    return await _rows(conn, claimed)
+
+
+async def _rows(conn: aiosqlite.Connection, row_ids: list[int]) -> list[OutboxRow]:
+    """The rows with these ids, oldest first, each with its body."""
+    if not row_ids:
+        return []
+    marks = ",".join("?" * len(row_ids))
+    async with conn.execute(f"{_SELECT} WHERE o.id IN ({marks}) ORDER BY o.id", row_ids) as cur:
+        return [_row(r) for r in await cur.fetchall()]
 
 
 async def carried_rows(conn: aiosqlite.Connection, carrier_id: int) -> list[OutboxRow]:
     """The alerts one message carries: the carrier row and those folded into it."""
     async with conn.execute(
-        f"SELECT {_COLUMNS} FROM outbox WHERE id = ?1 OR folded_into = ?1 ORDER BY id",
+        f"{_SELECT} WHERE o.id = ?1 OR o.folded_into = ?1 ORDER BY o.id",
         (carrier_id,),
     ) as cur:
         return [_row(r) for r in await cur.fetchall()]

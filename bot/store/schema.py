@@ -177,4 +177,22 @@ MIGRATIONS: list[str] = [
     DROP INDEX outbox_by_chat_sent;
     CREATE INDEX outbox_by_chat_sent ON outbox (chat_id, sent_at) WHERE sent_at IS NOT NULL
     """,
+    # 9: an alert's body (text, reasons, mute buttons) stored once for every chat told the same
+    # words; the outbox row of an alert names it (body_id) and keeps only what is the chat's own.
+    # Rows from before keep their own text: readers take the body's columns when there is one.
+    # outbox_by_chat_created goes: a chat-first index takes each new row at a random place
+    # (bench_ingest: a fifth of the outbox INSERT); a digest, once a day, reads the chat's rows
+    # through the UNIQUE (chat_id, dedup_key) index instead.
+    """
+    DROP INDEX outbox_by_chat_created;
+    CREATE TABLE alert_bodies (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER REFERENCES items(id) ON DELETE SET NULL,
+        source TEXT,
+        text TEXT NOT NULL,
+        reasons TEXT,
+        reply_markup TEXT
+    );
+    ALTER TABLE outbox ADD COLUMN body_id INTEGER
+    """,
 ]

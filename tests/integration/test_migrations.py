@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import db as db_module
+from bot.store import digests, outbox
 from bot.store.db import SCHEMA_VERSION, Database, _statements
 from bot.store.schema import MIGRATIONS
 
@@ -110,6 +111,44 @@ async def test_a_version_1_database_migrates_with_its_data(tmp_path: Path) -> No
     assert conn.execute("SELECT timezone, muted_until FROM chats").fetchall() == [("UTC", 0)]
     assert conn.execute("SELECT kind FROM outbox").fetchall() == [("send",)]
     conn.close()
+
+
+async def test_alerts_queued_before_alert_bodies_are_still_sent_whole(tmp_path: Path) -> None:
+    """Version 9 stores an alert's text once per body; a row queued by version 8 keeps its
+    own text, reasons and buttons and is claimed with them after the upgrade."""
+    path = tmp_path / "v8.sqlite3"
+    make_database(path, 8)
+    add_v1_data(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE outbox SET story_id = 3, source = 's', reasons = ?, reply_markup = ?, also = ?",
+        (
+            '{"regions": ["RU-BEL"], "terms": ["дрон"]}',
+            '{"inline_keyboard": []}',
+            '[["o", "Other"]]',
+        ),
+    )
+    conn.commit()
+    conn.close()
+
+    database = await Database.open(path)
+    try:
+        (story,) = await digests.matched_stories(database.conn, 7, since=0, until=10)
+        async with database.write() as write:
+            (row,) = await outbox.claim_due(write, now=10, limit=10)
+            alert = await outbox.story_alert(write, 7, 3)
+    finally:
+        await database.close()
+    assert (row.chat_id, row.text, row.item_id, row.source) == (7, "<b>alert</b>", 1, "s")
+    assert (row.regions, row.terms, row.also) == (("RU-BEL",), ("дрон",), ("Other",))
+    assert row.reply_markup == {"inline_keyboard": []}
+    assert alert is not None and alert.source == "s" and alert.also_names == ("o",)
+    assert (story.story_id, story.title, story.regions, story.terms) == (
+        3,
+        "Дрон над Белгородом",
+        ("RU-BEL",),
+        ("дрон",),
+    )
 
 
 def test_ddl_and_user_version_roll_back_together_in_sqlite(tmp_path: Path) -> None:

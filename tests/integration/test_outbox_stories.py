@@ -257,3 +257,33 @@ async def test_a_committed_poll_leaves_its_items_in_the_pool_under_their_stories
     stored = await db.conn.execute_fetchall("SELECT id, story_id FROM items ORDER BY id")
     assert [(c.item_id, c.story_id) for c in found] == [(r[0], r[1]) for r in stored]
     assert [c.story_id for c in found] == [1, 2, 1]
+
+
+@pytest.mark.parametrize("primed", [True, False])
+async def test_a_polls_stories_are_stored_whether_or_not_it_alerts(
+    db: Database, primed: bool
+) -> None:
+    """The story rows and items' stories are written alongside the alerts (or, for a
+    backlog that alerts nobody, on their own): either way they are there at the commit."""
+    async with db.write() as conn:
+        new = await items.insert_new_items(
+            conn,
+            [item(TODAY, "1", *STORY_A[TODAY.name]), item(TODAY, "2", *OTHER_STORY)],
+            1000.0,
+        )
+        done = await enqueue_alerts(
+            conn,
+            source=TODAY,
+            new=new,
+            primed=primed,
+            now=1000.0,
+            matcher=RegionMatcher(),
+            region_name=lambda code, lang: "Белгородская область",
+            settings=DeliverySettings(),
+        )
+    assert done.alerts == (2 if primed else 0)
+    stored = await db.conn.execute_fetchall(
+        "SELECT i.id, i.story_id, s.first_item_id, i.story_terms IS NOT NULL "
+        "FROM items i JOIN stories s ON s.id = i.story_id ORDER BY i.id"
+    )
+    assert [tuple(r) for r in stored] == [(1, 1, 1, 1), (2, 2, 2, 1)]

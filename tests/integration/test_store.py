@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import StoreError
 from bot.models import Item, Source
-from bot.store import chats, items, outbox, sources
+from bot.store import chats, digests, items, outbox, sources
 from bot.store.db import SCHEMA_VERSION, Database
 
 
@@ -145,11 +145,88 @@ async def test_alerts_owed_in_bulk_land_in_order_each_chat_once(db: Database) ->
         assert await outbox.enqueue_many(conn, owed[:1], 0) == 1  # chat 3 has story 0
         assert await outbox.enqueue_many(conn, owed, 0) == len(owed) - 1
     async with db.conn.execute(
-        "SELECT chat_id, dedup_key, text, reasons, reply_markup FROM outbox ORDER BY id"
+        "SELECT o.chat_id, o.dedup_key, b.text, b.reasons, b.reply_markup FROM outbox o "
+        "JOIN alert_bodies b ON b.id = o.body_id ORDER BY o.id"
     ) as cur:
         stored = [tuple(row) for row in await cur.fetchall()]
+    async with db.conn.execute("SELECT count(*), count(DISTINCT text) FROM alert_bodies") as cur:
+        assert tuple(await cur.fetchone() or ()) == (len(bodies) + 1, len(bodies))  # story 0 twice
     assert [(r[0], r[1], r[2]) for r in stored] == [
         (chat_id, body.dedup_key, body.text) for chat_id, body in owed
     ]
     assert {r[3] for r in stored} == {'{"regions": ["RU-BEL"], "terms": []}'}
     assert {r[4] for r in stored} == {None, '{"inline_keyboard": []}'}
+
+
+async def test_chats_sharing_an_alert_body_each_get_it_once_in_full(db: Database) -> None:
+    """One body, two chats: each claims its own row once, with the body's text, reasons,
+    buttons and source; the body is stored once."""
+    async with db.write() as conn:
+        ((item_id, _),) = await items.insert_new_items(conn, [item("k")], 0)
+        body = outbox.AlertBody(
+            item_id=item_id,
+            dedup_key="story:7",
+            text="<b>alert</b>",
+            story_id=7,
+            source="s",
+            regions=("RU-BEL",),
+            terms=("дрон",),
+            reply_markup={"inline_keyboard": [[{"text": "mute", "callback_data": "m"}]]},
+            also=[("t", "T")],
+        )
+        assert await outbox.enqueue_many(conn, [(1, body), (2, body)], 0) == 2
+        assert await outbox.enqueue_many(conn, [(1, body), (2, body)], 0) == 0
+        claimed = await outbox.claim_due(conn, now=1, limit=10)
+        assert await outbox.claim_due(conn, now=1, limit=10) == []
+    assert [row.chat_id for row in claimed] == [1, 2]
+    for row in claimed:
+        assert (row.text, row.item_id, row.story_id, row.source) == (
+            "<b>alert</b>",
+            item_id,
+            7,
+            "s",
+        )
+        assert (row.regions, row.terms, row.also, row.also_names) == (
+            ("RU-BEL",),
+            ("дрон",),
+            ("T",),
+            ("t",),
+        )
+        assert row.reply_markup == body.reply_markup
+    async with db.conn.execute("SELECT count(*) FROM alert_bodies") as cur:
+        assert tuple(await cur.fetchone() or ()) == (2,)  # the second call's body, unused
+    async with db.write() as conn:
+        alert = await outbox.story_alert(conn, 2, 7)
+        assert alert is not None and (alert.source, alert.also_names) == ("s", ("t",))
+        assert await outbox.carried_rows(conn, claimed[0].id) == [claimed[0]]
+    for chat_id in (1, 2):  # a digest reads what matched from the body
+        (story,) = await digests.matched_stories(db.conn, chat_id, since=0, until=1)
+        assert (story.story_id, story.title, story.regions, story.terms) == (
+            7,
+            "t",
+            ("RU-BEL",),
+            ("дрон",),
+        )
+
+
+async def test_alert_writer_rows_are_seen_after_a_flush_and_an_error_rolls_all_back(
+    db: Database,
+) -> None:
+    """AlertWriter does not wait for its INSERTs, yet a query issued after `flush()` sees
+    every row owed before it; a failing INSERT fails the transaction, which keeps nothing."""
+    body = outbox.AlertBody(item_id=None, dedup_key="story:1", text="a", story_id=1)
+    async with db.write() as conn:
+        async with outbox.AlertWriter(conn, 0) as writer:
+            await writer.add([(1, body)])
+            await writer.flush()
+            assert await outbox.story_chats_many(conn, [1]) == {1: [1]}
+            await writer.add([(2, body), (1, body)])  # chat 1 has story 1 already
+        assert writer.queued == 2
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.write() as conn:
+            await outbox.enqueue(conn, chat_id=1, item_id=None, dedup_key="k", text="x", now=0)
+            async with outbox.AlertWriter(conn, 0) as writer:
+                await writer.add([(404, body)])  # no such chat: the foreign key fails
+                await writer.add([(2, outbox.AlertBody(None, "story:2", "b", story_id=2))])
+    async with db.conn.execute("SELECT chat_id, dedup_key FROM outbox ORDER BY id") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [(1, "story:1"), (2, "story:1")]

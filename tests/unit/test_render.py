@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.delivery.render import highlight, render_alert, snippet, utf16_len
+from bot.delivery.render import ItemAlerts, highlight, render_alert, snippet, utf16_len
 from bot.models import Alert, Item, Mention
 
 ALLOWED_TAGS = re.compile(r"</?(b|i|u|a|code)( href=\"[^\"]*\")?>")
@@ -91,3 +91,31 @@ def test_any_title_and_text_stay_well_formed_and_short(title: str, body: str) ->
     assert utf16_len(text) <= 4096
     stripped = ALLOWED_TAGS.sub("", text)
     assert "<" not in stripped and ">" not in stripped
+
+
+@pytest.mark.parametrize("scale", [1, 60])  # 60: too long, so tighter caps apply
+def test_one_items_alerts_in_many_wordings_equal_rendering_each_alone(scale: int) -> None:
+    """ItemAlerts shares snippets, highlights and footers between wordings: whatever order
+    they come in, each text equals render_alert's for that wording alone."""
+    title = "Дроны атаковали дома в Белгородской области " * scale
+    text = "Ночью дроны повредили дома & линии. " * scale
+    mentions = (
+        Mention("term", "дрон", "Дроны", "title", 0, 5),
+        Mention("region", "RU-BEL", "Белгородской области", "title", 23, 43),
+        Mention("term", "дрон", "дроны", "text", 6, 11),
+    )
+    base = make_alert(title, text, mentions)
+    wordings = [
+        ("ru", ("RU-BEL",), ("дрон",)),
+        ("en", ("RU-BEL",), ()),
+        ("ru", (), ("дрон",)),
+        ("ru", ("RU-BEL",), ()),
+        ("uk", (), ("дрон",)),
+        ("ru", ("RU-BEL",), ("дрон",)),
+    ]
+    shared = ItemAlerts(base.item, base.source_title, mentions)
+    for lang, regions, terms in wordings:
+        alone = Alert(1, 1, base.source_title, base.item, regions, terms, mentions)
+        expected = render_alert(alone, lang=lang, region_name=names)
+        assert shared.render(regions, terms, lang, names) == expected
+        assert utf16_len(expected) <= 3500
