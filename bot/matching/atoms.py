@@ -24,12 +24,12 @@ the delta or the freed keys pass `REBUILD_AFTER`, the base is built again over e
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 
 from ahocorasick_rs import AhoCorasick, Implementation
 
 from bot.matching.forms import term_forms
-from bot.matching.scanning import SEPARATOR, Hits, scan
+from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, scan
 from bot.matching.text import Normalized, common_start, is_word_char, normalize, normalize_phrase
 from bot.models import Field, Mention
 
@@ -240,34 +240,37 @@ class AtomIndex:
         for field, value in fields:
             if value:
                 norm = normalize(value)
-                found += self.mentions(field, value, norm, self.scan([norm.text])[0])
+                found += self.mentions(field, value, norm, self.scan(Batch([norm.text]))[0])
         return found
 
-    def scan(self, texts: Sequence[str]) -> list[AtomHits]:
+    def scan(self, batch: Batch) -> list[AtomHits]:
         """The automata's hits in each normalized text, for `mentions`; after `prepare`,
         before any change. Safe in any thread; the GIL is released while searching."""
         base, delta = self._base, self._delta_automaton
-        nothing: Hits = []
-        in_base = scan(base, texts) if base is not None else [nothing] * len(texts)
+        in_base = scan(base, batch) if base is not None else [NO_HITS] * len(batch)
         if delta is None:
-            return [(hits, nothing) for hits in in_base]
-        return list(zip(in_base, scan(delta, texts), strict=True))
+            return [(hits, NO_HITS) for hits in in_base]
+        return list(zip(in_base, scan(delta, batch), strict=True))
 
     def mentions(
         self, field: Field, original: str, norm: Normalized, found: AtomHits
     ) -> list[Mention]:
         """The atoms `original` mentions, from `scan`'s hits in its normalized text."""
-        base_hits, delta_hits = found
+        (base_hits, base_shift), (delta_hits, delta_shift) = found
         if not (base_hits or delta_hits):
             return []
         base_slot, delta_slot, in_base = self._base_slot, self._delta_slot, self._in_base
         hits = [
-            (end, start, slot)
+            (end - base_shift, start - base_shift, slot)
             for pattern, start, end in base_hits
             if in_base[slot := base_slot[pattern]]
         ]
-        hits += [(end, start, delta_slot[pattern]) for pattern, start, end in delta_hits]
-        hits.sort()  # pyahocorasick's order, which ties among mentions kept: by end, longest first
+        hits += [
+            (end - delta_shift, start - delta_shift, delta_slot[pattern])
+            for pattern, start, end in delta_hits
+        ]
+        if delta_hits:  # in the order pyahocorasick gave, which ties among mentions keep
+            hits.sort()  # (by end, longest first; the base's are in that order already)
         text = norm.text
         owner, is_prefix = self._owner, self._is_prefix
         names, endings, endings_of, tails = (
@@ -278,7 +281,11 @@ class AtomIndex:
         )
         mentions: list[Mention] = []
         for end, start, slot in hits:
-            if is_prefix[slot] and not is_word_char(text, start - 1):
+            if start:  # a word or a prefix starts a word (`is_word_char`, the usual case first)
+                before = text[start - 1]
+                if before.isalnum() or (before == "'" and is_word_char(text, start - 1)):
+                    continue
+            if is_prefix[slot]:
                 word_end = end
                 while is_word_char(text, word_end):
                     word_end += 1
@@ -287,7 +294,7 @@ class AtomIndex:
                 key = f"{text[start:end]}*"
                 mentions.append(Mention("term", key, surface, field, o_start, o_end))
             term_id = owner[slot]
-            if term_id == _NONE or is_word_char(text, start - 1):
+            if term_id == _NONE:
                 continue
             if term_id == _MANY:
                 shared = self._shared[slot]

@@ -20,7 +20,7 @@ from bot.matching.atoms import AtomHits
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
 from bot.matching.regions import RegionMatcher
-from bot.matching.scanning import Hits
+from bot.matching.scanning import Batch, Hits
 from bot.matching.text import Normalized, normalize
 from bot.models import Field, Item, Mention
 
@@ -97,8 +97,8 @@ def _fields(items: Sequence[Item]) -> Fields:
 
 def _search(regions: RegionMatcher, terms: KeywordIndex, fields: Fields) -> Found:
     """Both automata's hits in each field (the GIL released while they search)."""
-    texts = [norm.text for _, _, _, norm in fields]
-    return regions.scan(texts), terms.scan(texts)
+    batch = Batch([norm.text for _, _, _, norm in fields])
+    return regions.scan(batch), terms.scan(batch)
 
 
 def _mentions(

@@ -18,13 +18,14 @@ A one-word query is the word: `/watch дрон` reports "дрон", as plain wat
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from bot.matching.atoms import AtomHits, AtomIndex
 from bot.matching.forms import term_forms
 from bot.matching.query import Atom, Query, QueryError, parse_query
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
+from bot.matching.scanning import Batch
 from bot.matching.text import Normalized
 from bot.models import Field, Mention
 
@@ -165,10 +166,10 @@ class KeywordIndex:
         """Ready the index for `scan` (`find` does it itself)."""
         self._atoms.prepare()
 
-    def scan(self, texts: Sequence[str]) -> list[AtomHits]:
+    def scan(self, batch: Batch) -> list[AtomHits]:
         """The index's hits in each normalized text (after `prepare`): GIL-free, any thread.
         `atom_mentions` turns them into mentions, and `matching` those into matches."""
-        return self._atoms.scan(texts)
+        return self._atoms.scan(batch)
 
     def atom_mentions(
         self, field: Field, original: str, norm: Normalized, hits: AtomHits

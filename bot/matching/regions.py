@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ahocorasick_rs import AhoCorasick, Implementation
 
-from bot.matching.scanning import Hits, scan
+from bot.matching.scanning import NO_HITS, Batch, Hits, scan
 from bot.matching.text import (
     GAP,
     Normalized,
@@ -116,6 +116,7 @@ _BATTLE_STEMS = ("битв", "сражен", "бій", "бою")
 _OPEN_QUOTES = frozenset("«\"“„'‘")
 _CLOSE_QUOTES = frozenset("»\"”'’“")
 _DASHES = ("-", "–", "—")
+_JOINERS = "'-"  # what can join a word to the next (normalized apostrophes and hyphens)
 
 
 class RegionMatcher:
@@ -160,26 +161,27 @@ class RegionMatcher:
     def scan_one(self, original: str) -> tuple[Normalized, Hits]:
         """`original` normalized, and the automaton's hits in it."""
         norm = normalize(original)
-        return norm, self.scan([norm.text])[0]
+        return norm, self.scan(Batch([norm.text]))[0]
 
-    def scan(self, texts: Sequence[str]) -> list[Hits]:
+    def scan(self, batch: Batch) -> list[Hits]:
         """The automaton's hits in each normalized text; safe in any thread, GIL released."""
         if self._automaton is None:
-            return [[] for _ in texts]
-        return scan(self._automaton, texts)
+            return [NO_HITS] * len(batch)
+        return scan(self._automaton, batch)
 
     def mentions(self, field: Field, original: str, norm: Normalized, hits: Hits) -> list[Mention]:
         """The regions `original` mentions, from `scan`'s hits in its normalized text."""
-        if not hits:
+        if not hits[0]:
             return []
         candidates, may_be_blocked = self._candidates(norm.text, hits)
         if not candidates:
             return []
         mentions: list[Mention] = []
         context = _Context(norm, original, field, may_be_blocked)
+        origin = norm.origin
         for start, end, pattern in _leftmost_longest(candidates):
-            if self._counts(context, start, end, pattern):
-                o_start, o_end = norm.span(start, end)
+            o_start, o_end = origin[start], origin[end - 1] + 1  # norm.span, inlined
+            if self._counts(context, start, end, o_start, o_end, pattern):
                 surface = original[o_start:o_end]
                 mentions.append(
                     Mention("region", pattern.code, surface, field, o_start, o_end, pattern.place)
@@ -192,7 +194,10 @@ class RegionMatcher:
         may_be_blocked = False
         size = len(text)
         patterns, blocking, number_of = self._patterns, self._blocking, self._number_of
-        for key, start, end in hits:
+        in_batch, shift = hits
+        for key, start, end in in_batch:
+            start -= shift
+            end -= shift
             if start and text[start - 1].isalnum():
                 continue  # most hits sit inside a longer word
             number = number_of[key]
@@ -200,18 +205,28 @@ class RegionMatcher:
                 may_be_blocked = True
                 if not number:
                     continue
-            if end < size and text[end].isalnum():
+            after = text[end] if end < size else " "
+            if after.isalnum():
                 continue
-            if is_whole_word(text, start, end, join_hyphens=True):
+            # neither side a letter: a whole word unless an apostrophe or a hyphen joins on
+            if (
+                after not in _JOINERS and (not start or text[start - 1] not in _JOINERS)
+            ) or is_whole_word(text, start, end, join_hyphens=True):
                 found.append((start, end, patterns[number]))
         return found, may_be_blocked
 
-    def _counts(self, context: _Context, start: int, end: int, p: Pattern) -> bool:
+    def _counts(
+        self, context: _Context, start: int, end: int, o_start: int, o_end: int, p: Pattern
+    ) -> bool:
+        """Whether text[start:end] (original[o_start:o_end]) is a mention of `p`."""
         norm, original, text = context.norm, context.original, context.norm.text
-        o_start, o_end = norm.span(start, end)
         if p.homonym and not original[o_start : o_start + 1].isupper():
             return False
-        if context.field == "text" and _is_dateline(text, start, end, original[o_start:o_end]):
+        if (
+            context.field == "text"
+            and not text[:start].strip()  # the dateline's first test, before a call
+            and _is_dateline(text, start, end, original[o_start:o_end])
+        ):
             return False
         if _quoted(original, o_start, o_end):
             return False

@@ -2,9 +2,11 @@
 
 An `ahocorasick_rs.AhoCorasick` search releases the GIL, so a worker thread can search while
 Python works on other items; but each call must take the GIL to start and to hand back its
-hits, so many small calls would wait on a busy main thread. `scan` searches a batch's texts
+hits, so many small calls would wait on a busy main thread. A `Batch` is a batch's texts
 joined by a newline, which no normalized text or pattern contains (normalization turns every
-whitespace run into one space), so no hit spans two texts, and hands back each text's hits.
+whitespace run into one space), so no hit spans two texts; every automaton searches the same
+joined string (its UTF-8 form, which the search needs, is made once). `scan` hands back each
+text's share of the hits as they are, with the offset to subtract: no tuple is made again.
 """
 
 from __future__ import annotations
@@ -15,25 +17,38 @@ from operator import itemgetter
 
 from ahocorasick_rs import AhoCorasick
 
-Hit = tuple[int, int, int]  # (pattern index, start, end) in a text, in characters
-Hits = list[Hit]
+Hit = tuple[int, int, int]  # (pattern index, start, end), in characters
+# a text's hits, and what to subtract from their offsets (where the text starts in its batch)
+Hits = tuple[list[Hit], int]
 
 SEPARATOR = "\n"
+NO_HITS: Hits = ([], 0)
 _END = itemgetter(2)
 
 
-def scan(automaton: AhoCorasick, texts: Sequence[str]) -> list[Hits]:
-    """Every (overlapping) hit of `automaton` in each of `texts`, offsets in that text."""
-    if len(texts) == 1:
-        return [automaton.find_matches_as_indexes(texts[0], overlapping=True)]
-    found = automaton.find_matches_as_indexes(SEPARATOR.join(texts), overlapping=True)
+class Batch:
+    """Normalized texts, joined to be searched at once."""
+
+    __slots__ = ("sizes", "text")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = SEPARATOR.join(texts)
+        self.sizes = [len(t) for t in texts]
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def scan(automaton: AhoCorasick, batch: Batch) -> list[Hits]:
+    """Every (overlapping) hit of `automaton` in each of the batch's texts."""
+    found = automaton.find_matches_as_indexes(batch.text, overlapping=True)
     if not found:
-        return [[] for _ in texts]
-    return split(found, [len(t) for t in texts])
+        return [NO_HITS] * len(batch)
+    return split(found, batch.sizes)
 
 
-def split(found: Hits, sizes: Sequence[int]) -> list[Hits]:
-    """Hits in texts of `sizes` joined by one separator character, as hits in each text.
+def split(found: list[Hit], sizes: Sequence[int]) -> list[Hits]:
+    """Hits in texts of `sizes` joined by one separator character, as each text's hits.
 
     `found` is in the order the automaton reports hits: by where they end."""
     result: list[Hits] = []
@@ -41,12 +56,7 @@ def split(found: Hits, sizes: Sequence[int]) -> list[Hits]:
     first = 0
     for size in sizes:
         last = bisect_right(found, offset + size, lo=first, key=_END)
-        if first == last:
-            result.append([])
-        elif offset:
-            result.append([(k, s - offset, e - offset) for k, s, e in found[first:last]])
-        else:
-            result.append(found[first:last])
+        result.append((found[first:last], offset) if last > first else NO_HITS)
         first = last
         offset += size + len(SEPARATOR)
     return result

@@ -19,7 +19,7 @@ from bot.matching import atoms, item_matcher
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
-from bot.matching.scanning import scan
+from bot.matching.scanning import Batch, scan
 from bot.models import Item
 
 QUERIES = [
@@ -119,6 +119,8 @@ def test_find_many_equals_find_one_by_one(chunk: int, monkeypatch: pytest.Monkey
 @given(st.lists(st.text(alphabet="ab c", max_size=12), min_size=1, max_size=6))
 def test_scan_gives_each_text_its_own_hits(texts: list[str]) -> None:
     automaton = ahocorasick_rs.AhoCorasick(["a", "ab", "b", "ba", "c a"])
-    assert scan(automaton, texts) == [
-        automaton.find_matches_as_indexes(t, overlapping=True) for t in texts
+    found = [
+        [(k, s - shift, e - shift) for k, s, e in hits]
+        for hits, shift in scan(automaton, Batch(texts))
     ]
+    assert found == [automaton.find_matches_as_indexes(t, overlapping=True) for t in texts]
