@@ -26,10 +26,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Collection, Iterable
 
-from ahocorasick_rs import AhoCorasick, Implementation
+from ahocorasick_rs import AhoCorasick
 
 from bot.matching.forms import term_forms
-from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, scan
+from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, automaton, scan
 from bot.matching.text import Normalized, common_start, is_word_char, normalize, normalize_phrase
 from bot.models import Field, Mention
 
@@ -317,7 +317,7 @@ class AtomIndex:
 
 
 def _automaton(keys: list[str]) -> AhoCorasick | None:
-    return AhoCorasick(keys, implementation=Implementation.ContiguousNFA) if keys else None
+    return automaton(keys) if keys else None
 
 
 _STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own

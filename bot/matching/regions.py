@@ -33,9 +33,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ahocorasick_rs import AhoCorasick, Implementation
-
-from bot.matching.scanning import NO_HITS, Batch, Hits, scan
+from bot.matching.scanning import NO_HITS, Batch, Hits, automaton, scan
 from bot.matching.text import (
     GAP,
     Normalized,
@@ -145,9 +143,7 @@ class RegionMatcher:
         self._adjectives = frozenset(adjectives) | {
             f for f, p in patterns.items() if p.kind == "adj"
         }
-        self._automaton = (
-            AhoCorasick(keys, implementation=Implementation.ContiguousNFA) if patterns else None
-        )
+        self._automaton = automaton(keys) if patterns else None
 
     def find(self, title: str, text: str) -> list[Mention]:
         fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
