@@ -72,6 +72,8 @@ def scan(automaton: AhoCorasick, batch: Batch) -> list[Hits]:
     found = automaton.find_matches_as_indexes(batch.text, overlapping=True)
     if not found:
         return [NO_HITS] * len(batch)
+    if len(batch) == 1:
+        return [(found, 0)]
     return split(found, batch.sizes)
 
 
