@@ -221,7 +221,7 @@ class Pipeline:
             new=new,
             primed=primed,
             now=now,
-            matcher=self.matcher,
+            matcher=self.matcher.found_in([item for _, item in new]),  # one batch, two cores
             region_name=self.region_name,
             settings=self.delivery,
             story_pool=self.story_pool,

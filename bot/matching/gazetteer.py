@@ -178,6 +178,11 @@ class Gazetteer:
         """Region mentions in an item, title first, in text order."""
         return self._matcher.find(title, text)
 
+    @property
+    def matcher(self) -> RegionMatcher:
+        """What `find` uses, in steps a batch can spread over threads."""
+        return self._matcher
+
     def resolve(self, query: str) -> list[Region]:
         """Regions a user most likely means by `query`, best first; [] when nothing is close.
 

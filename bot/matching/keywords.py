@@ -21,10 +21,12 @@ import logging
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from bot.matching.atoms import AtomIndex
+from bot.matching.atoms import AtomHits, AtomIndex
 from bot.matching.forms import term_forms
 from bot.matching.query import Atom, Query, QueryError, parse_query
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
+from bot.matching.scanning import Batch
+from bot.matching.text import Normalized
 from bot.models import Field, Mention
 
 __all__ = ["KeywordIndex", "term_forms"]
@@ -158,7 +160,24 @@ class KeywordIndex:
 
     def find(self, title: str, text: str) -> list[Mention]:
         """One mention per (matching query, atom occurrence that supports it), title first."""
-        found = self._atoms.find(title, text)
+        return self.matching(self._atoms.find(title, text))
+
+    def prepare(self) -> None:
+        """Ready the index for `scan` (`find` does it itself)."""
+        self._atoms.prepare()
+
+    def scan(self, batch: Batch) -> list[AtomHits]:
+        """The index's hits in each normalized text (after `prepare`): GIL-free, any thread.
+        `atom_mentions` turns them into mentions, and `matching` those into matches."""
+        return self._atoms.scan(batch)
+
+    def atom_mentions(
+        self, field: Field, original: str, norm: Normalized, hits: AtomHits
+    ) -> list[Mention]:
+        return self._atoms.mentions(field, original, norm, hits)
+
+    def matching(self, found: list[Mention]) -> list[Mention]:
+        """The queries that atom mentions `found` (title's first) make true, as in `find`."""
         if not found:
             return []
         by_key: dict[str, list[Mention]] = {}

@@ -66,11 +66,20 @@ def _changed(match: re.Match[str]) -> str:
     return match.group().translate(_FAST)
 
 
+# anything that `_normalize_fast` or `_normalize_slow` would change but case: most texts have
+# none, and one search finding none leaves only lowercasing to do
+_SPECIAL = re.compile(_SLOW.pattern[:-1] + _CHANGED.pattern[1:-1] + "]")
+
+
 @functools.lru_cache(maxsize=16)
 def normalize(text: str) -> Normalized:
     """Normalize `text` for matching, keeping a map back to the original offsets.
 
     Cached for the last few texts: region and term matching read the same item."""
+    if _SPECIAL.search(text) is None:
+        folded = text.lower()
+        if "  " not in folded:
+            return Normalized(folded, range(len(text) + 1))
     if _SLOW.search(text) is None:
         return _normalize_fast(text)
     return _normalize_slow(text)

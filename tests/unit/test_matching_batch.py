@@ -1,0 +1,126 @@
+"""The faster matching paths give exactly what the plain ones give.
+
+- the watch-term index kept as a base automaton plus a delta (and freed slots) finds what
+  an index built afresh over the same queries finds, after any adds and removes;
+- `ItemMatcher.find_many` (a batch, searched in a worker thread) equals `find` item by item;
+- `scanning.split` hands each text exactly its own hits.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import ahocorasick_rs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.matching import atoms, item_matcher
+from bot.matching.gazetteer import Gazetteer
+from bot.matching.item_matcher import ItemMatcher
+from bot.matching.keywords import KeywordIndex
+from bot.matching.scanning import Batch, scan
+from bot.models import Item
+
+QUERIES = [
+    "дрон",
+    "дроны",
+    "беспилотник",
+    "бпла",
+    "обстрел*",
+    "обстрел",
+    "дро*",
+    '"air defense"',
+    "drone -exercise",
+    "drone",
+    "Drone",
+    '"отключение света"',
+    "взрыв OR вибух",
+    "title:Белгород",
+    "ПВО",
+]
+TEXTS = [
+    "Дроны атаковали Белгород, ПВО сбила беспилотники; обстрелы продолжаются",
+    "Drones and air defence: drone exercise near Kyiv",
+    "Отключения света после взрывов, дронов и обстрела. Вибух у Харкові",
+    "дродрон дро обстрелять БПЛА-атака",
+    "",
+]
+
+changes = st.lists(st.tuples(st.sampled_from(QUERIES), st.booleans()), max_size=40)
+
+
+def fresh_index(queries: set[str]) -> KeywordIndex:
+    index = KeywordIndex()
+    for query in sorted(queries):
+        index.add(query)
+    return index
+
+
+@settings(max_examples=60, deadline=None)
+@given(changes, st.integers(min_value=0, max_value=6))
+def test_base_and_delta_find_what_a_fresh_index_finds(
+    steps: list[tuple[str, bool]], rebuild_after: int
+) -> None:
+    index = KeywordIndex()
+    watched: set[str] = set()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(atoms, "REBUILD_AFTER", rebuild_after)  # rebuilds the base often
+        for n, (query, watch) in enumerate(steps):
+            if watch:
+                index.add(query)
+                watched.add(query)
+            else:
+                index.remove(query)
+                watched.discard(query)
+            if n % 3 == 0:  # a search between changes builds the automata
+                index.find(TEXTS[0], TEXTS[1])
+        expected = fresh_index(watched)
+        for title in TEXTS:
+            for text in TEXTS:
+                assert index.find(title, text) == expected.find(title, text)
+
+
+def test_a_removed_key_added_again_is_found_once() -> None:
+    index = KeywordIndex()
+    index.add("дрон")
+    index.add("взрыв")
+    index.find("", "")  # in the base automaton now
+    index.remove("дрон")
+    assert index.find("дроны", "") == []
+    index.add("дрон")  # in the delta, its base pattern freed
+    assert [m.value for m in index.find("дроны", "")] == ["дрон"]
+
+
+def item(title: str, text: str) -> Item:
+    return Item("src", title + text, None, title, text, datetime(2026, 1, 1, tzinfo=UTC), "ru")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_find_many_equals_find_one_by_one(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(item_matcher, "CHUNK", chunk)
+    index = fresh_index(set(QUERIES))
+    matcher = ItemMatcher(Gazetteer.load(), index)
+    items = [item(t, x) for t in TEXTS for x in TEXTS]
+    items += [item("Курской области", "МОСКВА — «Москва» под Курском"), item("", "")]
+    expected = [matcher.find(i) for i in items]
+    assert any(expected)
+    assert matcher.find_many(items) == expected
+    assert matcher.find_many([]) == []
+    index.add("Курск")  # in the delta: the batch path searches it as well
+    assert matcher.find_many(items) == [matcher.find(i) for i in items]
+    found = matcher.found_in(items)
+    assert [found.find(i) for i in items] == [matcher.find(i) for i in items]
+    other = item("Дрон над Белгородом", "")
+    assert found.find(other) == matcher.find(other)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="ab c", max_size=12), min_size=1, max_size=6))
+def test_scan_gives_each_text_its_own_hits(texts: list[str]) -> None:
+    automaton = ahocorasick_rs.AhoCorasick(["a", "ab", "b", "ba", "c a"])
+    found = [
+        [(k, s - shift, e - shift) for k, s, e in hits]
+        for hits, shift in scan(automaton, Batch(texts))
+    ]
+    assert found == [automaton.find_matches_as_indexes(t, overlapping=True) for t in texts]
