@@ -17,7 +17,7 @@ from bot.store.backup import make_backup
 from bot.store.db import SCHEMA_VERSION, Database
 
 WRITERS = 4
-MAX_TRANSACTIONS = 2000  # per writer; a bound, the writers stop when the backup is done
+MAX_TRANSACTIONS = 1_000_000  # per writer: never reached; the writers stop when the backup is done
 
 
 async def writer(database: Database, number: int, stop: asyncio.Event, done: list[int]) -> None:
