@@ -37,6 +37,11 @@ def analyzer(lang: str) -> Any:
     return built
 
 
+def kept_analyzers() -> list[str]:
+    """The languages whose analyzers are built and kept."""
+    return sorted(_analyzers)
+
+
 def release_analyzers(idle_seconds: float = 0.0) -> bool:
     """Let go of the analyzers unless one was used in the last `idle_seconds`; True when some
     were let go. Their memory is freed by the next full `gc.collect()` (they hold cycles);
