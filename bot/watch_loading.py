@@ -9,15 +9,16 @@ word's forms are expanded, so the bot starts polling and answering chats first. 
 are no saved forms (a first start, or new expansion code or dictionaries), a child process
 expands them (`bot.matching.expand_forms`) and the index loads from the file it writes:
 pymorphy3's dictionaries and the expansion's garbage stay out of the bot's memory (first
-start at 100,000 queries: peak RSS -60 MB) and its CPU off the bot's GIL. Should the child
-fail, the index expands what it misses itself, and lets pymorphy3 go once loaded. The index is
-built in a worker thread, on its own `KeywordIndex`, so no other code sees it half-built; the
-GIL is handed over more often meanwhile, so the event loop is not starved. Until the index is
-swapped in, chats' /watch and /unwatch change an `InterimWatchTerms`, which journals them; the
-journal is replayed onto the loaded index and the index swapped in within one step of the
-event loop, so no change is lost. The pipeline waits for the load before it stores and matches
-new items (bot.pipeline), so no item is matched against part of the queries. Reads the
-database; writes only the forms file (through `KeywordIndex`).
+start at 100,000 queries: peak RSS 231 -> 183 MB) and its CPU off the bot's GIL. Should the
+child fail, the index expands what it misses itself and lets pymorphy3 go once loaded. The
+index is built in a worker thread, on its own `KeywordIndex`, so no other code sees it
+half-built; the GIL is handed over more often meanwhile, so the event loop is not starved.
+Until the index is swapped in, chats' /watch and /unwatch change an `InterimWatchTerms`,
+which journals them; the journal is replayed onto the loaded index and the index swapped in
+within one step of the event loop, so no change is lost. The pipeline waits for the load
+before it stores and matches new items (bot.pipeline), so no item is matched against part of
+the queries. Reads the database; writes only the forms file (through `KeywordIndex`, or the
+child).
 """
 
 from __future__ import annotations
