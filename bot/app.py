@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from dataclasses import replace
@@ -28,10 +29,12 @@ from bot.config import Settings
 from bot.delivery.digests import DigestScheduler
 from bot.delivery.sender import Sender
 from bot.delivery.telegram_port import PtbTelegram
+from bot.heap import return_freed_memory
 from bot.i18n import LANGUAGES, t
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
+from bot.matching.morph import release_analyzers
 from bot.models import Source
 from bot.pipeline import Fetcher, Pipeline
 from bot.redact import install_redaction
@@ -52,6 +55,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 10.0
+# pymorphy3's dictionaries (about 45 MB), built again when a chat's /watch or /unwatch needs
+# a word's forms, are let go once no chat has needed them for this long.
+ANALYZERS_IDLE_SECONDS = 300.0
 
 
 class Lookout:
@@ -136,7 +142,10 @@ class Lookout:
         )
         await self.sender.recover()  # before the first poll can queue alerts
         self._webhook: WebhookServer | None = None
-        self._tasks = [asyncio.create_task(self._poll_loop(), name="poll")]
+        self._tasks = [
+            asyncio.create_task(self._poll_loop(), name="poll"),
+            asyncio.create_task(self._let_go_of_analyzers(), name="analyzers"),
+        ]
         try:
             await self._start_chat()
         except BaseException:
@@ -235,6 +244,15 @@ class Lookout:
                 log.exception("event=poll_loop_error")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=tick)
+
+    async def _let_go_of_analyzers(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=ANALYZERS_IDLE_SECONDS)
+            if release_analyzers(idle_seconds=ANALYZERS_IDLE_SECONDS):
+                gc.collect()  # they hold reference cycles
+                return_freed_memory()
+                log.info("event=analyzers_released")
 
     async def stop(self) -> None:
         self.stopped = True

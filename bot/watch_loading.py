@@ -1,31 +1,45 @@
 """Every chat's watch queries, loaded into the shared index while the bot already polls:
 
-    read every watch query | KeywordIndex.load in a worker thread, into an index no one sees
+    read every watch query | (no saved forms: expand them in a child process)
+        | KeywordIndex.load in a worker thread, into an index no one sees
         | replay what chats changed meanwhile | swap the loaded index in | ready
 
 At 100,000 queries `KeywordIndex.load` takes about 2 s from saved forms and 10 s when every
-word's forms are expanded, so the bot starts polling and answering chats first. The index is
-built in a worker thread, on its own `KeywordIndex`, so no other code sees it half-built; the
-GIL is handed over more often meanwhile, so the event loop is not starved. Until the index is
-swapped in, chats' /watch and /unwatch change an `InterimWatchTerms`, which journals them; the
-journal is replayed onto the loaded index and the index swapped in within one step of the
-event loop, so no change is lost. The pipeline waits for the load before it stores and matches
-new items (bot.pipeline), so no item is matched against part of the queries. Reads the
-database; writes only the forms file (through `KeywordIndex`).
+word's forms are expanded, so the bot starts polling and answering chats first. When there
+are no saved forms (a first start, or new expansion code or dictionaries), a child process
+expands them (`bot.matching.expand_forms`) and the index loads from the file it writes:
+pymorphy3's dictionaries and the expansion's garbage stay out of the bot's memory (first
+start at 100,000 queries: peak RSS 231 -> 183 MB) and its CPU off the bot's GIL. Should the
+child fail, the index expands what it misses itself and lets pymorphy3 go once loaded. The
+index is built in a worker thread, on its own `KeywordIndex`, so no other code sees it
+half-built; the GIL is handed over more often meanwhile, so the event loop is not starved.
+Until the index is swapped in, chats' /watch and /unwatch change an `InterimWatchTerms`,
+which journals them; the journal is replayed onto the loaded index and the index swapped in
+within one step of the event loop, so no change is lost. The pipeline waits for the load
+before it stores and matches new items (bot.pipeline), so no item is matched against part of
+the queries. Reads the database; writes only the forms file (through `KeywordIndex`, or the
+child).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+import bot
+from bot.heap import return_freed_memory
+from bot.matching.expand_forms import queries_input
 from bot.matching.keywords import KeywordIndex
+from bot.matching.morph import release_analyzers
 from bot.matching.query import Query
+from bot.matching.saved_forms import is_current
 from bot.store import chats
 from bot.store.db import Database
 
@@ -76,12 +90,53 @@ def _gil_shared_finely() -> Iterator[None]:
 
 
 def build_index(queries: list[str], forms_file: Path | None) -> KeywordIndex:
-    """Every query in a new index, ready to search (run in a worker thread)."""
+    """Every query in a new index, ready to search (run in a worker thread); what the load
+    freed is handed back to the system."""
     index = KeywordIndex(forms_file)
     for query in index.load(queries):  # stored before queries were parsed
         log.warning("event=unreadable_watch_query term=%r", query)
     index.find("lookout", "")  # builds the automaton here rather than on the loop
+    if release_analyzers():  # words were expanded here: pymorphy3 goes until the next /watch
+        gc.collect()
+    return_freed_memory()
     return index
+
+
+async def expand_forms_apart(queries: list[str], forms_file: Path) -> bool:
+    """Write the forms of every word and phrase of `queries` to `forms_file` in a child
+    process (`bot.matching.expand_forms`); False, with a warning, when that failed."""
+    command = [sys.executable, "-m", "bot.matching.expand_forms", str(forms_file)]
+    try:
+        child = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=child_environment(os.environ),
+        )
+    except OSError as exc:
+        log.warning("event=forms_expansion_failed error=%s", exc)
+        return False
+    try:
+        _, errors = await child.communicate(await asyncio.to_thread(queries_input, queries))
+    except BaseException:  # cancelled (the bot stops): the child goes too
+        with contextlib.suppress(ProcessLookupError):
+            child.kill()
+        await child.wait()
+        raise
+    if child.returncode:
+        last = "".join(errors.decode(errors="replace").strip().splitlines()[-1:])
+        log.warning("event=forms_expansion_failed code=%s error=%r", child.returncode, last)
+        return False
+    return True
+
+
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with this `bot` package first on the child's import path, so that the child
+    runs the same code (and writes the header this code reads)."""
+    home = str(Path(bot.__file__).resolve().parent.parent)
+    path = environ.get("PYTHONPATH")
+    return {**environ, "PYTHONPATH": home if not path else os.pathsep.join([home, path])}
 
 
 async def load_watch_terms(
@@ -95,6 +150,8 @@ async def load_watch_terms(
     `interim` must be in place (where chats' commands reach it) before this starts."""
     started = time.perf_counter()
     queries = await chats.all_watch_terms(db.conn)
+    if queries and forms_file is not None and not is_current(forms_file):
+        await expand_forms_apart(queries, forms_file)
     building = asyncio.ensure_future(asyncio.to_thread(build_index, queries, forms_file))
     with _gil_shared_finely():
         try:

@@ -38,6 +38,15 @@ def header() -> str:
     return f"lookout-forms 1 {digest.hexdigest()[:16]}"
 
 
+def is_current(path: Path) -> bool:
+    """Whether the file exists and was made by this code and these dictionaries."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return lines.readline().rstrip("\n") == header()
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def read_forms(path: Path) -> Iterator[tuple[str, list[str], str]]:
     """(term, forms, line) rows of a saved file; nothing when it is missing or stale."""
     try:
@@ -76,15 +85,15 @@ class FormsWriter:
         self._out.close()
         os.replace(self._temporary, self._path)
 
+    def discard(self) -> None:
+        """Give up: the old file stays as it was."""
+        self._out.close()
+        self._temporary.unlink(missing_ok=True)
+
 
 def append_forms(path: Path, term: str, forms: Iterable[str]) -> None:
     """Add one term's forms to the file (started afresh when missing or stale)."""
-    try:
-        with path.open(encoding="utf-8") as existing:
-            current = existing.readline().rstrip("\n") == header()
-    except OSError:
-        current = False
-    if not current:
+    if not is_current(path):
         writer = FormsWriter(path)
         writer.write(term, forms)
         writer.close()

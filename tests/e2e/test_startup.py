@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import watch_loading
+from bot import app, watch_loading
 from bot.app import Lookout
+from bot.matching import atoms, forms, morph
 from bot.matching.keywords import KeywordIndex
+from bot.matching.saved_forms import is_current
 from bot.sandbox.botapi import BotApiSandbox
 from bot.store import sources as source_store
 from tests.e2e.chat_support import Talk
@@ -141,3 +143,35 @@ async def test_a_failed_load_fails_polls_rather_than_match_part_of_the_queries(
         await lookout.poll_once(every_source=True)
     state = await source_store.get_source(lookout.db.conn, "belgorod-today")
     assert state is not None and state.etag is None  # nothing stored: fetched again next time
+
+
+async def test_forms_not_saved_are_expanded_apart_and_pymorphy_is_let_go_when_idle(
+    sandbox: BotApiSandbox,
+    feed: LocalFeed,
+    make_lookout: LookoutFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(app, "ANALYZERS_IDLE_SECONDS", 0.05)
+    feed.items[:] = [rss_item("old", "Погода", "Дождь.", hours_ago(3))]
+    lookout = await make_lookout()
+    await lookout.poll_once(every_source=True)
+    chat = Talk(sandbox, CHAT, lang="en")
+    await chat.say("/watch дрон")
+    await lookout.stop()
+    forms_file = lookout.settings.database.with_name("lookout.sqlite3.forms")
+    forms_file.unlink()  # as at a first start, or after an upgrade of the dictionaries
+
+    expand_here = atoms.term_forms
+    monkeypatch.setattr(atoms, "term_forms", lambda term: pytest.fail(f"expanded {term!r} here"))
+    lookout = await make_lookout()
+    await lookout.watch_terms_loaded
+    assert is_current(forms_file) and "дрон" in lookout.watch_terms
+    monkeypatch.setattr(atoms, "term_forms", expand_here)
+
+    forms.term_forms.cache_clear()  # so that the next /watch needs pymorphy3
+    morph.release_analyzers()
+    await chat.say("/watch заморозки")
+    assert morph.kept_analyzers()
+    await until(lambda: not morph.kept_analyzers())
+    feed.items.append(rss_item("a", "Дроны и заморозки", "Подробности.", hours_ago(0.5)))
+    assert await lookout.poll_once(every_source=True) == 1
