@@ -186,3 +186,30 @@ def test_the_reissue_index_finds_the_near_copies_a_full_scan_finds(
         terms = (base - dropped) | added
         assert is_reissue_in(terms, earlier) == is_reissue(terms, earlier.sets)
         earlier.add(terms)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.frozensets(st.sampled_from(VOCABULARY[:20]), max_size=8),
+            st.integers(0, 6),  # forget all but this many
+        ),
+        max_size=60,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_a_reissue_index_that_forgets_answers_as_a_scan_of_what_it_kept(
+    steps: list[frozenset[str] | int],
+) -> None:
+    earlier = reissue_index([])
+    kept: list[frozenset[str]] = []
+    for step in steps:
+        if isinstance(step, int):
+            earlier = earlier.keep_last(step)
+            kept = kept[len(kept) - step :] if step < len(kept) else kept
+            assert earlier.latest() == kept
+            continue
+        assert is_reissue_in(step, earlier) == is_reissue(step, kept)
+        assert is_reissue_in(step, earlier, sorted(step)) == is_reissue(step, kept)
+        earlier.add(step, sorted(step))
+        kept.append(step)
