@@ -275,10 +275,24 @@ def reissue_prefix(size: int) -> int:
     return max(1, min(size, size - shared + 1))
 
 
+@cache
+def reissue_only_if_equal(size: int) -> bool:
+    """Whether a set of `size` terms can score REISSUE_THRESHOLD only with an equal set: the
+    closest different sets (one term swapped, one more, one fewer) score below it, and any
+    other scores less still. True up to 18 terms; the same holds of any set it could meet,
+    so such sets are looked up whole and never compared with the larger ones."""
+    closest = [score(size, size, size + 1)]
+    if size >= 2:
+        closest += [score(size - 1, size, size), score(size - 1, size, size - 1)]
+    return max(closest) < REISSUE_THRESHOLD
+
+
 class ReissueIndex:
-    """A source's earlier term sets, filed under their first few terms in sorted order, so
-    `near` meets only those that can score REISSUE_THRESHOLD: near-identical sets. Unlike
-    SimilarSets it keeps no term counts, so filing a set costs a sort and a couple of appends.
+    """A source's earlier term sets, so `near` meets only those that can score
+    REISSUE_THRESHOLD: near-identical sets. Small sets can only be reissues of equal ones
+    (reissue_only_if_equal) and are kept in a dict; larger ones are filed under their first
+    few terms in sorted order. Unlike SimilarSets it keeps no term counts, so filing a set
+    costs a lookup, or a sort and a couple of appends.
 
     The sets before position `first` are forgotten (`keep_last`): a source's history is its
     latest items, and the index is built again once most of what it holds is forgotten.
@@ -287,25 +301,33 @@ class ReissueIndex:
     def __init__(self) -> None:
         self.sets: list[frozenset[str]] = []
         self.first = 0
+        self._equal: dict[frozenset[str], int] = {}  # small sets -> the latest position
         self._postings: dict[str, list[int]] = {}
 
     def add(self, terms: frozenset[str], ordered: list[str] | None = None) -> None:
         """File `terms`; `ordered` is sorted(terms), when the caller has it already."""
         position = len(self.sets)
         self.sets.append(terms)
-        if terms:
-            postings = self._postings
-            for term in (ordered or sorted(terms))[: reissue_prefix(len(terms))]:
-                if (positions := postings.get(term)) is None:
-                    postings[term] = [position]
-                else:
-                    positions.append(position)
+        if not terms:
+            return
+        if reissue_only_if_equal(len(terms)):
+            self._equal[terms] = position
+            return
+        postings = self._postings
+        for term in (ordered or sorted(terms))[: reissue_prefix(len(terms))]:
+            if (positions := postings.get(term)) is None:
+                postings[term] = [position]
+            else:
+                positions.append(position)
 
     def near(self, terms: frozenset[str], ordered: list[str] | None = None) -> set[int]:
         """Positions of the sets not forgotten that may score REISSUE_THRESHOLD with `terms`
         (`ordered`: as for add)."""
         if not terms:
             return set()
+        if reissue_only_if_equal(len(terms)):
+            position = self._equal.get(terms, -1)
+            return {position} if position >= self.first else set()
         found: set[int] = set()
         postings = self._postings
         for term in (ordered or sorted(terms))[: reissue_prefix(len(terms))]:
@@ -342,9 +364,10 @@ def is_reissue_in(
     """is_reissue over an index of the source's earlier items (`ordered`: sorted(terms), when
     the caller has it already)."""
     sets = earlier.sets
-    return any(
-        similarity(terms, sets[p]) >= REISSUE_THRESHOLD for p in earlier.near(terms, ordered)
-    )
+    for position in earlier.near(terms, ordered):
+        if similarity(terms, sets[position]) >= REISSUE_THRESHOLD:
+            return True
+    return False
 
 
 class StoryIndex:
@@ -366,14 +389,6 @@ class StoryIndex:
         self.candidates.append(candidate)
         self.item_ids.add(candidate.item_id)
         return self._sets.add(candidate.terms, candidate.source)
-
-    def relabel(self, position: int, story_id: int) -> None:
-        """The candidate at `position` belongs to `story_id` (a new story's id, known only
-        once its row is written)."""
-        was = self.candidates[position]  # not dataclasses.replace: 5x slower
-        self.candidates[position] = Candidate(
-            was.item_id, story_id, was.source, was.terms, was.regions, was.fetched_at
-        )
 
     def find(
         self,

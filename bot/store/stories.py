@@ -229,15 +229,20 @@ async def new_stories(
 async def story_ids(
     conn: aiosqlite.Connection, first_items: list[tuple[int, str]]
 ) -> dict[int, int]:
-    """The ids the stories started by these first items will have: after the highest one
-    stored (the writer's transaction keeps anyone else from taking them), so they are known
-    before the rows are written, and no RETURNING reads them back."""
+    """The ids the stories started by these first items will have: from next_story_id on."""
     if not first_items:
         return {}
+    first_id = await next_story_id(conn)
+    return {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+
+
+async def next_story_id(conn: aiosqlite.Connection) -> int:
+    """The id the next story will have: after the highest one stored (the writer's
+    transaction keeps anyone else from taking it), so it is known before the row is
+    written, and no RETURNING reads it back."""
     async with conn.execute("SELECT coalesce(max(id), 0) + 1 FROM stories") as cur:
         row = await cur.fetchone()
-    first_id = int(row[0]) if row else 1
-    return {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+    return int(row[0]) if row else 1
 
 
 async def insert_stories(

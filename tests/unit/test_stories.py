@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.sources.parse import parse_feed
 from bot.stories import (
+    REISSUE_THRESHOLD,
     STORY_THRESHOLD,
     Candidate,
     StoryIndex,
@@ -20,6 +21,7 @@ from bot.stories import (
     is_reissue,
     is_reissue_in,
     reissue_index,
+    reissue_only_if_equal,
     rotating_feed,
     same_story,
     similarity,
@@ -213,3 +215,27 @@ def test_a_reissue_index_that_forgets_answers_as_a_scan_of_what_it_kept(
         assert is_reissue_in(step, earlier, sorted(step)) == is_reissue(step, kept)
         earlier.add(step, sorted(step))
         kept.append(step)
+
+
+def test_small_sets_are_reissues_only_of_equal_ones() -> None:
+    """reissue_only_if_equal against every pair of sizes and overlaps up to 80 terms: a pair
+    of different sets reaching the threshold has no small set in it."""
+    for size in range(1, 81):
+        for other in range(1, 81):
+            for shared in range(min(size, other) + 1):
+                if shared == size == other:
+                    continue
+                if similarity_of(shared, size, other) < REISSUE_THRESHOLD:
+                    continue
+                assert not reissue_only_if_equal(size), (shared, size, other)
+                assert not reissue_only_if_equal(other), (shared, size, other)
+    assert reissue_only_if_equal(18) and not reissue_only_if_equal(19)
+
+
+def similarity_of(shared: int, size: int, other: int) -> float:
+    """similarity() of two sets made to share `shared` terms."""
+    a = frozenset(f"a{n}" for n in range(size))
+    b = frozenset(f"a{n}" for n in range(shared)) | frozenset(
+        f"b{n}" for n in range(other - shared)
+    )
+    return similarity(a, b)
