@@ -4,6 +4,7 @@ different events (even similar ones) are not. Pairs come from seeds/README.md.""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -239,3 +240,27 @@ def similarity_of(shared: int, size: int, other: int) -> float:
         f"b{n}" for n in range(other - shared)
     )
     return similarity(a, b)
+
+
+def terms_as_first_written(title: str, text: str) -> frozenset[str]:
+    """story_terms written plainly, in one slow loop: the reference the fast one must equal."""
+    folded = f"{title} {text}".lower().replace("ё", "е")
+    for apostrophe in ("'", "’", "ʼ", "`"):
+        folded = folded.replace(apostrophe, "")
+    terms: set[str] = set()
+    for word in re.findall(r"\w+", folded):
+        if word.isdigit():
+            terms.add(word)
+        elif len(word) >= 3:
+            terms.add(word.replace("_", "")[:5])
+    terms.discard("")
+    return frozenset(terms)
+
+
+TEXT = st.text(st.sampled_from("абвгдеёжзБЁЖ abcXYZ 0123²_'’ʼ`.,:-!іїє\n"), max_size=80)
+
+
+@given(TEXT, TEXT)
+@settings(max_examples=500, deadline=None)
+def test_story_terms_are_what_the_plain_loop_gives(title: str, text: str) -> None:
+    assert story_terms(title, text) == terms_as_first_written(title, text)
