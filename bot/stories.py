@@ -81,7 +81,12 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     shared = len(a & b)
-    return shared / len(a | b) + shared / min(len(a), len(b))
+    return score(shared, len(a), len(b))
+
+
+def score(shared: int, size: int, other_size: int) -> float:
+    """similarity() from the sizes: the union's size is theirs less the shared terms."""
+    return shared / (size + other_size - shared) + shared / min(size, other_size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +160,23 @@ class SimilarSets:
     filed under all its terms (`_every`, probed with the rarest (size - k + 1) terms of a
     smaller-or-equal probe) and under (size - k + 1) of its rarest terms (`_some`, probed with
     every term of a larger probe). Postings are kept per source, so a probe can pass over its
-    own source's sets. Everything that can reach the threshold is returned; the caller scores
-    them exactly, so results equal a full scan's.
+    own source's sets. Which terms count as rarest only decides how much is met, not what:
+    everything that can reach the threshold is returned, and the caller scores them exactly,
+    so results equal a full scan's.
+
+    Sets are filed when a probe may meet them, not when added: a probe from a source passes
+    over that source's sets, so a poll's own items wait until another source's probe comes
+    (and a language with one source never files any). They are filed in the order added, with
+    the counts they would have had, so the postings are the same as if filed at once.
     """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
         self.sets: list[frozenset[str]] = []
+        self._source_of: list[str] = []
+        self._filed = 0  # sets[:_filed] are in the postings
+        self._waiting: set[str] = set()  # the sources of the sets not filed yet
+        self._sources: dict[str, int] = {}  # non-empty sets per source, filed or not
         self._count: dict[str, int] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
         self._some: dict[str, dict[str, list[int]]] = {}
@@ -169,35 +184,43 @@ class SimilarSets:
     def __len__(self) -> int:
         return len(self.sets)
 
-    def _rarest(self, terms: frozenset[str]) -> list[str]:
-        keep = len(terms) - min_shared(self.threshold, len(terms)) + 1
-        if keep >= len(terms):
-            return list(terms)
-        count = self._count
-
-        def rarity(term: str) -> int:
-            return count.get(term, 0)
-
-        if keep == 1:
-            return [min(terms, key=rarity)]
-        return sorted(terms, key=rarity)[:keep]
+    def _keep(self, size: int) -> int:
+        return size - min_shared(self.threshold, size) + 1
 
     def add(self, terms: frozenset[str], source: str = "") -> int:
+        """Take the set in, to be filed when a probe may meet it; returns its position."""
         position = len(self.sets)
-        if terms:
-            _file(self._some, self._rarest(terms), source, position)
-            _file(self._every, terms, source, position)
-            count = self._count
-            for term in terms:
-                count[term] = count.get(term, 0) + 1
         self.sets.append(terms)
+        self._source_of.append(source)
+        if terms:
+            self._waiting.add(source)
+            self._sources[source] = self._sources.get(source, 0) + 1
         return position
+
+    def _file_waiting(self) -> None:
+        count = self._count
+        for position in range(self._filed, len(self.sets)):
+            terms = self.sets[position]
+            if not terms:
+                continue
+            source = self._source_of[position]
+            for term in terms:  # counted first: every term gains one, so their order stands
+                count[term] = count.get(term, 0) + 1
+            keep = self._keep(len(terms))
+            rarest = terms if keep >= len(terms) else sorted(terms, key=count.__getitem__)[:keep]
+            _file(self._some, rarest, source, position)
+            _file(self._every, terms, source, position)
+        self._filed = len(self.sets)
+        self._waiting.clear()
 
     def near(self, terms: frozenset[str], skip: str | None = None) -> list[int]:
         """Positions (ascending) of the sets, other than source `skip`'s, that may score
         `threshold` with `terms`."""
-        if not terms:
+        if not terms or not any(source != skip for source in self._sources):
             return []
+        waiting = self._waiting
+        if waiting and (len(waiting) > 1 or skip not in waiting):
+            self._file_waiting()
         found: set[int] = set()
         size = len(terms)
         sets = self.sets
@@ -210,6 +233,21 @@ class SimilarSets:
                 if source != skip:
                     found.update(p for p in positions if len(sets[p]) < size)
         return sorted(found)
+
+    def _rarest(self, terms: frozenset[str]) -> list[str]:
+        """(size - k + 1) of the probe's terms, the rarest: terms never filed come first (they
+        meet nothing), then the filed ones by how many sets hold them."""
+        keep = self._keep(len(terms))
+        count = self._count
+        filed = [term for term in terms if term in count]
+        keep -= len(terms) - len(filed)
+        if keep <= 0:
+            return []
+        if keep >= len(filed):
+            return filed
+        if keep == 1:
+            return [min(filed, key=count.__getitem__)]
+        return sorted(filed, key=count.__getitem__)[:keep]
 
 
 def _file(
@@ -237,36 +275,80 @@ def reissue_prefix(size: int) -> int:
     return max(1, min(size, size - shared + 1))
 
 
+@cache
+def reissue_only_if_equal(size: int) -> bool:
+    """Whether a set of `size` terms can score REISSUE_THRESHOLD only with an equal set: the
+    closest different sets (one term swapped, one more, one fewer) score below it, and any
+    other scores less still. True up to 18 terms; the same holds of any set it could meet,
+    so such sets are looked up whole and never compared with the larger ones."""
+    closest = [score(size, size, size + 1)]
+    if size >= 2:
+        closest += [score(size - 1, size, size), score(size - 1, size, size - 1)]
+    return max(closest) < REISSUE_THRESHOLD
+
+
 class ReissueIndex:
-    """A source's earlier term sets, filed under their first few terms in sorted order, so
-    `near` meets only those that can score REISSUE_THRESHOLD: near-identical sets. Unlike
-    SimilarSets it keeps no term counts, so filing a set costs a sort and a couple of appends."""
+    """A source's earlier term sets, so `near` meets only those that can score
+    REISSUE_THRESHOLD: near-identical sets. Small sets can only be reissues of equal ones
+    (reissue_only_if_equal) and are kept in a dict; larger ones are filed under their first
+    few terms in sorted order. Unlike SimilarSets it keeps no term counts, so filing a set
+    costs a lookup, or a sort and a couple of appends.
+
+    The sets before position `first` are forgotten (`keep_last`): a source's history is its
+    latest items, and the index is built again once most of what it holds is forgotten.
+    """
 
     def __init__(self) -> None:
         self.sets: list[frozenset[str]] = []
+        self.first = 0
+        self._equal: dict[frozenset[str], int] = {}  # small sets -> the latest position
         self._postings: dict[str, list[int]] = {}
 
-    def add(self, terms: frozenset[str]) -> None:
+    def add(self, terms: frozenset[str], ordered: list[str] | None = None) -> None:
+        """File `terms`; `ordered` is sorted(terms), when the caller has it already."""
         position = len(self.sets)
         self.sets.append(terms)
-        if terms:
-            postings = self._postings
-            for term in sorted(terms)[: reissue_prefix(len(terms))]:
-                if (positions := postings.get(term)) is None:
-                    postings[term] = [position]
-                else:
-                    positions.append(position)
+        if not terms:
+            return
+        if reissue_only_if_equal(len(terms)):
+            self._equal[terms] = position
+            return
+        postings = self._postings
+        for term in (ordered or sorted(terms))[: reissue_prefix(len(terms))]:
+            if (positions := postings.get(term)) is None:
+                postings[term] = [position]
+            else:
+                positions.append(position)
 
-    def near(self, terms: frozenset[str]) -> set[int]:
-        """Positions of the sets that may score REISSUE_THRESHOLD with `terms`."""
+    def near(self, terms: frozenset[str], ordered: list[str] | None = None) -> set[int]:
+        """Positions of the sets not forgotten that may score REISSUE_THRESHOLD with `terms`
+        (`ordered`: as for add)."""
         if not terms:
             return set()
+        if reissue_only_if_equal(len(terms)):
+            position = self._equal.get(terms, -1)
+            return {position} if position >= self.first else set()
         found: set[int] = set()
         postings = self._postings
-        for term in sorted(terms)[: reissue_prefix(len(terms))]:
+        for term in (ordered or sorted(terms))[: reissue_prefix(len(terms))]:
             if (positions := postings.get(term)) is not None:
                 found.update(positions)
+        if self.first:
+            found = {p for p in found if p >= self.first}
         return found
+
+    def latest(self) -> list[frozenset[str]]:
+        """The sets not forgotten, oldest first."""
+        return self.sets[self.first :]
+
+    def keep_last(self, count: int) -> ReissueIndex:
+        """Forget all but the latest `count` sets; the index itself, or once it would hold
+        more forgotten sets than kept ones, a new one of the kept."""
+        first = max(self.first, len(self.sets) - count)
+        if first <= count:
+            self.first = first
+            return self
+        return reissue_index(self.sets[first:])
 
 
 def reissue_index(earlier: Iterable[frozenset[str]]) -> ReissueIndex:
@@ -276,10 +358,16 @@ def reissue_index(earlier: Iterable[frozenset[str]]) -> ReissueIndex:
     return index
 
 
-def is_reissue_in(terms: frozenset[str], earlier: ReissueIndex) -> bool:
-    """is_reissue over an index of the source's earlier items."""
+def is_reissue_in(
+    terms: frozenset[str], earlier: ReissueIndex, ordered: list[str] | None = None
+) -> bool:
+    """is_reissue over an index of the source's earlier items (`ordered`: sorted(terms), when
+    the caller has it already)."""
     sets = earlier.sets
-    return any(similarity(terms, sets[p]) >= REISSUE_THRESHOLD for p in earlier.near(terms))
+    for position in earlier.near(terms, ordered):
+        if similarity(terms, sets[position]) >= REISSUE_THRESHOLD:
+            return True
+    return False
 
 
 class StoryIndex:
@@ -302,14 +390,6 @@ class StoryIndex:
         self.item_ids.add(candidate.item_id)
         return self._sets.add(candidate.terms, candidate.source)
 
-    def relabel(self, position: int, story_id: int) -> None:
-        """The candidate at `position` belongs to `story_id` (a new story's id, known only
-        once its row is written)."""
-        was = self.candidates[position]  # not dataclasses.replace: 5x slower
-        self.candidates[position] = Candidate(
-            was.item_id, story_id, was.source, was.terms, was.regions, was.fetched_at
-        )
-
     def find(
         self,
         terms: frozenset[str],
@@ -321,11 +401,15 @@ class StoryIndex:
         """The best candidate scoring at least `best_score` (the last one on a tie, as
         find_story), and its score."""
         best: Candidate | None = None
+        candidates = self.candidates
+        size = len(terms)
         for position in self._sets.near(terms, skip=source):
-            other = self.candidates[position]
-            if other.source == source or other.fetched_at < since:
-                continue
-            score = same_story(terms, regions, other)
-            if score >= best_score:
-                best, best_score = other, score
+            other = candidates[position]
+            if other.fetched_at < since:
+                continue  # (near passed over the source's own)
+            if regions and other.regions and not regions & other.regions:
+                continue  # same_story's 0: below any threshold the index answers for
+            found = score(len(terms & other.terms), size, len(other.terms))
+            if found >= best_score:
+                best, best_score = other, found
         return best, best_score

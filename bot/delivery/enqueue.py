@@ -40,7 +40,7 @@ from bot.stories import (
 
 log = logging.getLogger(__name__)
 
-SCAN_REISSUES = 8  # up to this many new items, compare with the earlier ones one by one
+SCAN_REISSUES = 8  # without a StoryPool, up to this many new items are compared one by one
 
 
 # What a chat is told of an item: its language, then its regions (and towns) and its watch
@@ -74,57 +74,65 @@ async def assign_stories(
     """Story id per new item, the ids of items that only reissue earlier ones, and the ids
     of the stories this poll started.
 
-    Each item is compared with the candidates its terms can meet (bot.stories.StoryIndex),
-    this poll's earlier items among them; the stories and item updates are written in a few
+    Each item is compared with the source's latest earlier items for a reissue (kept in the
+    StoryPool between polls, or read from the database without one) and with the candidates
+    its terms can meet (bot.stories.StoryIndex), this poll's earlier items among them. A
+    story the poll starts is numbered at once (story_store.next_story_id), so its items join
+    the pool under their final story. The stories and item updates are written in a few
     statements at the end, or, given `later`, left there for the caller to run before its
     transaction ends (nothing the caller reads in between depends on them)."""
     if story_pool is not None:
         story_pool.begin()
     if not new:
         return {}, set(), set()
-    earlier = await story_store.source_terms(conn, source.name, min(i for i, _, _ in new))
-    indexed = reissue_index(earlier) if len(new) > SCAN_REISSUES else None
+    before_id = min(i for i, _, _ in new)
     since = now - STORY_WINDOW_SECONDS
     if story_pool is None:
+        earlier = await story_store.source_terms(conn, source.name, before_id)
+        indexed = reissue_index(earlier) if len(new) > SCAN_REISSUES else None
         pool = StoryIndex()
         for candidate in await story_store.candidates(conn, source.language, since):
             pool.add(candidate)
     else:  # this poll's items join the shared pool, which forgets them unless committed
+        indexed = await story_pool.history(conn, source.name, before_id)
+        earlier = indexed.latest()
         pool = await story_pool.open(conn, source.language, since)
-    story_of: dict[int, int] = {}  # a story this poll starts: -(its first item's id)
+    first_story = await story_store.next_story_id(conn)  # stories below it were there before
+    story_of: dict[int, int] = {}
     reissued: set[int] = set()
     firsts: list[tuple[int, str]] = []
+    started: dict[int, int] = {}  # first item -> its story
     joined: dict[int, None] = {}
-    stored: list[tuple[int, str]] = []
-    added: list[int] = []  # positions in the pool of this poll's candidates
+    rows: list[tuple[int, int, str]] = []  # item, story, stored terms
+    told: list[tuple[int, frozenset[str], list[str]]] = []
     for item_id, item, mentions in new:
         terms = story_terms(item.title, item.text)
+        ordered = sorted(terms)
         regions = frozenset(m.value for m in mentions if m.kind == "region")
-        if is_reissue(terms, earlier) if indexed is None else is_reissue_in(terms, indexed):
+        if (
+            is_reissue(terms, earlier)
+            if indexed is None
+            else is_reissue_in(terms, indexed, ordered)
+        ):
             reissued.add(item_id)
         match = pool.find(terms, regions, source.name, since)[0]
         if match is None:
-            story_id = -item_id
+            story_id = started[item_id] = first_story + len(firsts)
             firsts.append((item_id, item.language))
         else:
             story_id = match.story_id
-            if story_id > 0:
+            if story_id < first_story:
                 joined[story_id] = None
         story_of[item_id] = story_id
-        stored.append((item_id, story_store.encode(terms, regions)))
+        rows.append((item_id, story_id, story_store.encode_sorted(ordered, regions)))
+        told.append((item_id, terms, ordered))
         if item_id not in pool.item_ids:
-            added.append(pool.add(Candidate(item_id, story_id, source.name, terms, regions, now)))
-    started = await story_store.story_ids(conn, firsts)
+            pool.add(Candidate(item_id, story_id, source.name, terms, regions, now))
+    if story_pool is not None:
+        story_pool.told(source.name, told)
     writes: list[Write] = [lambda: story_store.insert_stories(conn, firsts, started, now)]
     if joined:
         writes.append(lambda: story_store.join_stories(conn, list(joined), now))
-    for item_id, story_id in story_of.items():
-        if story_id < 0:
-            story_of[item_id] = started[-story_id]
-    for position in added:  # a started story's id is known only now
-        if (candidate := pool.candidates[position]).story_id < 0:
-            pool.relabel(position, story_of[candidate.item_id])
-    rows = [(item_id, story_of[item_id], terms) for item_id, terms in stored]
     writes.append(lambda: story_store.set_item_stories(conn, rows))
     if later is None:
         for write in writes:

@@ -12,7 +12,7 @@ import sqlite3
 import aiosqlite
 
 from bot.store.db import MAX_VARIABLES
-from bot.stories import Candidate, StoryIndex, encode_terms
+from bot.stories import Candidate, ReissueIndex, StoryIndex, encode_terms
 
 RECENT_PER_SOURCE = 500
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
@@ -21,6 +21,13 @@ UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM came wit
 
 def encode(terms: frozenset[str], regions: frozenset[str]) -> str:
     return encode_terms(terms | frozenset(f"@{code}" for code in regions))
+
+
+def encode_sorted(ordered: list[str], regions: frozenset[str]) -> str:
+    """encode(), given sorted(terms): no second sort unless the item names regions."""
+    if not regions:
+        return " ".join(ordered)
+    return " ".join(sorted([*ordered, *(f"@{code}" for code in regions)]))
 
 
 def decode(stored: str | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -54,23 +61,29 @@ async def candidates(
 
 
 class StoryPool:
-    """The recent candidates per language, indexed, kept between polls and read incrementally.
+    """The recent candidates per language, indexed, kept between polls and read incrementally;
+    and each source's latest story terms (what source_terms reads), indexed for the reissue
+    check, also read only past what the pool holds.
 
     Only committed rows stay in the pool: those read from the database, and a poll's own
     candidates, which the poll adds to the index it `open`ed and the pipeline confirms with
     `committed()` right after its transaction committed. A poll that never reports its commit
     (rolled back, or run without the pipeline) or that `discard`s its additions costs the
     language its index at the next `begin()`: it is read again from the database, where the
-    rows are if they were committed after all.
+    rows are if they were committed after all. A poll's own terms (`told`) join its source's
+    history only at `committed()`; otherwise the next poll reads them from the database.
     """
 
     def __init__(self) -> None:
         self._indexes: dict[str, StoryIndex] = {}
         self._last_id: dict[str, int] = {}
         self._open: tuple[str, int] | None = None  # a poll's language, index size before it
+        self._history: dict[str, tuple[ReissueIndex, int]] = {}  # source -> terms, last id
+        self._told: tuple[str, list[tuple[int, frozenset[str], list[str]]]] | None = None
 
     def begin(self) -> None:
         """A poll's transaction starts: whatever an earlier one added uncommitted is dropped."""
+        self._told = None
         if self._open is not None:
             self.discard()
 
@@ -91,6 +104,7 @@ class StoryPool:
     def committed(self) -> None:
         """The open poll's transaction committed: its candidates stay in the pool, as the
         next read would have added them (the write lock kept anyone else's rows out)."""
+        self._remember()
         if self._open is None:
             return
         language, before = self._open
@@ -130,6 +144,41 @@ class StoryPool:
         index = await self.index(conn, language, since)
         return [c for c in index.candidates if c.fetched_at >= since]
 
+    async def history(
+        self, conn: aiosqlite.Connection, source: str, before_id: int
+    ) -> ReissueIndex:
+        """source_terms(source, before_id), indexed: its sets not forgotten (`latest()`) are
+        the same ones."""
+        index, last_id = self._history.get(source) or (ReissueIndex(), 0)
+        if last_id >= before_id:  # holds later items than asked for: start over
+            index, last_id = ReissueIndex(), 0
+        for item_id, terms in await terms_between(conn, source, last_id, before_id):
+            index.add(terms)
+            last_id = item_id
+        index = index.keep_last(RECENT_PER_SOURCE)
+        self._history[source] = (index, last_id)
+        return index
+
+    def told(self, source: str, terms: list[tuple[int, frozenset[str], list[str]]]) -> None:
+        """A poll's items of `source`: (item id, story terms, the terms sorted), id order. They
+        join the source's history at `committed()`."""
+        self._told = (source, sorted(terms, key=lambda row: row[0]))
+
+    def _remember(self) -> None:
+        if self._told is None:
+            return
+        source, told = self._told
+        self._told = None
+        if not told or (held := self._history.get(source)) is None:
+            return  # read from the database when next asked for
+        index, last_id = held
+        if told[0][0] <= last_id:
+            del self._history[source]  # not the order it was read in: read it again
+            return
+        for _, terms, ordered in told:
+            index.add(terms, ordered)
+        self._history[source] = (index.keep_last(RECENT_PER_SOURCE), told[-1][0])
+
 
 async def source_terms(
     conn: aiosqlite.Connection, source: str, before_id: int
@@ -141,6 +190,20 @@ async def source_terms(
         (source, before_id, RECENT_PER_SOURCE),
     ) as cur:
         return [decode(r[0])[0] for r in await cur.fetchall()]
+
+
+async def terms_between(
+    conn: aiosqlite.Connection, source: str, after_id: int, before_id: int
+) -> list[tuple[int, frozenset[str]]]:
+    """(id, story terms) of the source's latest RECENT_PER_SOURCE items stored after
+    `after_id` and before `before_id`, oldest first."""
+    async with conn.execute(
+        "SELECT id, story_terms FROM items WHERE source = ? AND id > ? AND id < ? "
+        "AND story_terms IS NOT NULL ORDER BY id DESC LIMIT ?",
+        (source, after_id, before_id, RECENT_PER_SOURCE),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [(int(item_id), decode(stored)[0]) for item_id, stored in reversed(list(rows))]
 
 
 async def new_story(conn: aiosqlite.Connection, language: str, item_id: int, now: float) -> int:
@@ -166,15 +229,20 @@ async def new_stories(
 async def story_ids(
     conn: aiosqlite.Connection, first_items: list[tuple[int, str]]
 ) -> dict[int, int]:
-    """The ids the stories started by these first items will have: after the highest one
-    stored (the writer's transaction keeps anyone else from taking them), so they are known
-    before the rows are written, and no RETURNING reads them back."""
+    """The ids the stories started by these first items will have: from next_story_id on."""
     if not first_items:
         return {}
+    first_id = await next_story_id(conn)
+    return {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+
+
+async def next_story_id(conn: aiosqlite.Connection) -> int:
+    """The id the next story will have: after the highest one stored (the writer's
+    transaction keeps anyone else from taking it), so it is known before the row is
+    written, and no RETURNING reads it back."""
     async with conn.execute("SELECT coalesce(max(id), 0) + 1 FROM stories") as cur:
         row = await cur.fetchone()
-    first_id = int(row[0]) if row else 1
-    return {item_id: first_id + n for n, (item_id, _) in enumerate(first_items)}
+    return int(row[0]) if row else 1
 
 
 async def insert_stories(

@@ -4,6 +4,7 @@ different events (even similar ones) are not. Pairs come from seeds/README.md.""
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.sources.parse import parse_feed
 from bot.stories import (
+    REISSUE_THRESHOLD,
     STORY_THRESHOLD,
     Candidate,
     StoryIndex,
@@ -20,6 +22,7 @@ from bot.stories import (
     is_reissue,
     is_reissue_in,
     reissue_index,
+    reissue_only_if_equal,
     rotating_feed,
     same_story,
     similarity,
@@ -186,3 +189,78 @@ def test_the_reissue_index_finds_the_near_copies_a_full_scan_finds(
         terms = (base - dropped) | added
         assert is_reissue_in(terms, earlier) == is_reissue(terms, earlier.sets)
         earlier.add(terms)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.frozensets(st.sampled_from(VOCABULARY[:20]), max_size=8),
+            st.integers(0, 6),  # forget all but this many
+        ),
+        max_size=60,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_a_reissue_index_that_forgets_answers_as_a_scan_of_what_it_kept(
+    steps: list[frozenset[str] | int],
+) -> None:
+    earlier = reissue_index([])
+    kept: list[frozenset[str]] = []
+    for step in steps:
+        if isinstance(step, int):
+            earlier = earlier.keep_last(step)
+            kept = kept[len(kept) - step :] if step < len(kept) else kept
+            assert earlier.latest() == kept
+            continue
+        assert is_reissue_in(step, earlier) == is_reissue(step, kept)
+        assert is_reissue_in(step, earlier, sorted(step)) == is_reissue(step, kept)
+        earlier.add(step, sorted(step))
+        kept.append(step)
+
+
+def test_small_sets_are_reissues_only_of_equal_ones() -> None:
+    """reissue_only_if_equal against every pair of sizes and overlaps up to 80 terms: a pair
+    of different sets reaching the threshold has no small set in it."""
+    for size in range(1, 81):
+        for other in range(1, 81):
+            for shared in range(min(size, other) + 1):
+                if shared == size == other:
+                    continue
+                if similarity_of(shared, size, other) < REISSUE_THRESHOLD:
+                    continue
+                assert not reissue_only_if_equal(size), (shared, size, other)
+                assert not reissue_only_if_equal(other), (shared, size, other)
+    assert reissue_only_if_equal(18) and not reissue_only_if_equal(19)
+
+
+def similarity_of(shared: int, size: int, other: int) -> float:
+    """similarity() of two sets made to share `shared` terms."""
+    a = frozenset(f"a{n}" for n in range(size))
+    b = frozenset(f"a{n}" for n in range(shared)) | frozenset(
+        f"b{n}" for n in range(other - shared)
+    )
+    return similarity(a, b)
+
+
+def terms_as_first_written(title: str, text: str) -> frozenset[str]:
+    """story_terms written plainly, in one slow loop: the reference the fast one must equal."""
+    folded = f"{title} {text}".lower().replace("ё", "е")
+    for apostrophe in ("'", "’", "ʼ", "`"):
+        folded = folded.replace(apostrophe, "")
+    terms: set[str] = set()
+    for word in re.findall(r"\w+", folded):
+        if word.isdigit():
+            terms.add(word)
+        elif len(word) >= 3:
+            terms.add(word.replace("_", "")[:5])
+    terms.discard("")
+    return frozenset(terms)
+
+
+TEXT = st.text(st.sampled_from("абвгдеёжзБЁЖ abcXYZ 0123²_'’ʼ`.,:-!іїє\n"), max_size=80)
+
+
+@given(TEXT, TEXT)
+@settings(max_examples=500, deadline=None)
+def test_story_terms_are_what_the_plain_loop_gives(title: str, text: str) -> None:
+    assert story_terms(title, text) == terms_as_first_written(title, text)
