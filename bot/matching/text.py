@@ -226,6 +226,21 @@ def words_after(text: str, end: int, count: int) -> list[str]:
     return [w.rstrip("-") for w in found.groups() if w is not None]
 
 
+_ONE_WORD = _next_words(1)
+
+
+def word_before(text: str, start: int) -> str:
+    """The word nearest before `start` ("" when none): `words_before(text, start, 1)`'s."""
+    found = _ONE_WORD.match(_reversed(text), max(len(text) - start, 0))
+    return "" if found is None else found.group(1).rstrip("-")[::-1]
+
+
+def word_after(text: str, end: int) -> str:
+    """The word nearest at or after `end` ("" when none): `words_after(text, end, 1)`'s."""
+    found = _ONE_WORD.match(text, max(end, 0))
+    return "" if found is None else found.group(1).rstrip("-")
+
+
 def gap_after(text: str, end: int) -> str:
     """The non-word characters between `end` and the next word, e.g. " — " or ", "."""
     i = end
