@@ -227,6 +227,13 @@ def words_after(text: str, end: int, count: int) -> list[str]:
 
 
 _ONE_WORD = _next_words(1)
+_WORD_CHARS = re.compile(_WORD_CHAR + "*")
+
+
+def word_end(text: str, i: int) -> int:
+    """The first position from `i` on that is not a word character (`is_word_char`)."""
+    found = _WORD_CHARS.match(text, i)  # never None: it may match nothing
+    return found.end() if found else i
 
 
 def word_before(text: str, start: int) -> str:
