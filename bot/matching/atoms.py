@@ -29,6 +29,7 @@ from collections.abc import Collection, Iterable
 from ahocorasick_rs import AhoCorasick
 
 from bot.matching.forms import term_forms
+from bot.matching.mentions import mention
 from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, automaton, scan
 from bot.matching.text import (
     Normalized,
@@ -298,7 +299,7 @@ class AtomIndex:
                 o_start, o_end = norm.span(start, stop)
                 surface = original[o_start:o_end]
                 key = f"{text[start:end]}*"
-                mentions.append(Mention("term", key, surface, field, o_start, o_end))
+                mentions.append(mention("term", key, surface, field, o_start, o_end))
             term_id = owner[slot]
             if term_id == _NONE:
                 continue
@@ -316,7 +317,7 @@ class AtomIndex:
                     if text[end:stop] in term_endings.words:
                         o_start, o_end = norm.span(start, stop)
                         surface = original[o_start:o_end]
-                        mentions.append(Mention("term", term, surface, field, o_start, o_end))
+                        mentions.append(mention("term", term, surface, field, o_start, o_end))
                     others = term_endings.others
                 else:
                     others = term_endings.all
@@ -329,7 +330,7 @@ class AtomIndex:
                     ):
                         o_start, o_end = norm.span(start, after)
                         surface = original[o_start:o_end]
-                        mentions.append(Mention("term", term, surface, field, o_start, o_end))
+                        mentions.append(mention("term", term, surface, field, o_start, o_end))
         if len(mentions) > 1:
             mentions.sort(key=_span)
         return mentions

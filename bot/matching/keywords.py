@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bot.matching.atoms import AtomHits, AtomIndex
 from bot.matching.forms import term_forms
+from bot.matching.mentions import mention
 from bot.matching.query import Atom, Query, QueryError, evaluate, parse_query, positive_atoms
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
 from bot.matching.scanning import Batch
@@ -181,12 +182,12 @@ class KeywordIndex:
         if not found:
             return []
         by_key: dict[str, list[Mention]] = {}
-        for mention in found:
-            known = by_key.get(mention.value)
+        for atom_mention in found:
+            known = by_key.get(atom_mention.value)
             if known is None:
-                by_key[mention.value] = [mention]
+                by_key[atom_mention.value] = [atom_mention]
             else:
-                known.append(mention)
+                known.append(atom_mention)
         candidates: set[str] = set()
         for key in by_key:
             users = self._users.get(key)
@@ -226,7 +227,7 @@ def _add_supporting(
             if m.value == query_text:  # a one-word query: the atom's mention is the query's
                 result.append(m)
             else:
-                result.append(Mention("term", query_text, m.surface, m.field, m.start, m.end))
+                result.append(mention("term", query_text, m.surface, m.field, m.start, m.end))
 
 
 _FIELD_ORDER: dict[Field, int] = {"title": 0, "text": 1}

@@ -33,6 +33,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.matching.mentions import mention
 from bot.matching.scanning import NO_HITS, Batch, Hit, Hits, automaton, scan
 from bot.matching.text import (
     GAP,
@@ -204,7 +205,7 @@ class RegionMatcher:
             ):
                 continue
             mentions.append(
-                Mention(
+                mention(
                     "region",
                     pattern.code,
                     original[o_start:o_end],
