@@ -188,6 +188,7 @@ class RegionMatcher:
         # a candidate at or before the first word may be a dateline (`_is_dateline`)
         lead = len(text) - len(text.lstrip()) if field == "text" else -1
         origin, rule_of = norm.origin, self._rule_of
+        patterns, number_of = self._patterns, self._number_of
         mentions: list[Mention] = []
         for start, end, key in candidates:
             o_start, o_end = origin[start], origin[end - 1] + 1  # norm.span, inlined
@@ -195,11 +196,14 @@ class RegionMatcher:
             if (
                 (rule & _HOMONYM and not original[o_start : o_start + 1].isupper())
                 or (start <= lead and _is_dateline(text, start, end, original[o_start:o_end]))
-                or (o_start and _quoted(original, o_start, o_end))
+                or (
+                    original[o_start - 1 : o_start] in _OPEN_QUOTES
+                    and _quoted(original, o_start, o_end)
+                )
                 or (may_be_blocked and _blocked_by_neighbours(text, start, end))
             ):
                 continue
-            pattern = self._patterns[self._number_of[key]]
+            pattern = patterns[number_of[key]]
             if rule & _READINGS and not self._reading_counts(
                 rule, pattern, original, norm, start, end
             ):
