@@ -23,7 +23,7 @@ from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
 from bot.matching.regions import RegionMatcher
 from bot.matching.scanning import Batch, Hits
-from bot.matching.text import Normalized, normalize
+from bot.matching.text import Normalized, normalize_uncached
 from bot.models import Field, Item, Mention
 
 CHUNK = 128  # items per search in the worker thread (fewer: the GIL handovers cost more)
@@ -114,9 +114,9 @@ def _fields(items: Sequence[Item]) -> Fields:
     fields: Fields = []
     for n, item in enumerate(items):
         if item.title:
-            fields.append((n, "title", item.title, normalize(item.title)))
+            fields.append((n, "title", item.title, normalize_uncached(item.title)))
         if item.text:
-            fields.append((n, "text", item.text, normalize(item.text)))
+            fields.append((n, "text", item.text, normalize_uncached(item.text)))
     return fields
 
 

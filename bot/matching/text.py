@@ -69,6 +69,11 @@ def normalize(text: str) -> Normalized:
     """Normalize `text` for matching, keeping a map back to the original offsets.
 
     Cached for the last few texts: region and term matching read the same item."""
+    return normalize_uncached(text)
+
+
+def normalize_uncached(text: str) -> Normalized:
+    """`normalize`, not cached: for a batch's texts, each normalized once."""
     special = _SPECIAL.findall(text)  # one pass: what there is to change, if anything
     if not special:
         return _lowercased(text, text.lower())
