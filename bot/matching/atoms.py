@@ -29,8 +29,16 @@ from collections.abc import Collection, Iterable
 from ahocorasick_rs import AhoCorasick
 
 from bot.matching.forms import term_forms
+from bot.matching.mentions import mention
 from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, automaton, scan
-from bot.matching.text import Normalized, common_start, is_word_char, normalize, normalize_phrase
+from bot.matching.text import (
+    Normalized,
+    common_start,
+    is_word_char,
+    normalize,
+    normalize_phrase,
+    word_end,
+)
 from bot.models import Field, Mention
 
 _NONE = -1  # a slot no word or phrase owns (a prefix only, or free)
@@ -68,7 +76,7 @@ class AtomIndex:
         self._tail_of: list[str] = []  # slot -> what its owner's forms all end with
         # _MANY slot -> term id -> (endings, tail)
         self._shared: dict[int, dict[int, tuple[int, str]]] = {}
-        self._endings: list[tuple[str, ...]] = []  # every distinct set of endings, once
+        self._endings: list[Endings] = []  # every distinct set of endings, once
         self._endings_index: dict[tuple[str, ...], int] = {}
         self._ending_strings: dict[str, str] = {}
         self._is_prefix = bytearray()  # slot -> 1 when its key is a watched prefix
@@ -103,7 +111,7 @@ class AtomIndex:
             if index is None:  # a new set of endings: its strings shared with the others'
                 index = len(self._endings)
                 endings = tuple(self._ending_strings.setdefault(e, e) for e in endings)
-                self._endings.append(endings)
+                self._endings.append(Endings(endings))
                 self._endings_index[endings] = index
             owner = self._owner[slot]
             if owner == _NONE:
@@ -265,11 +273,11 @@ class AtomIndex:
             for pattern, start, end in base_hits
             if in_base[slot := base_slot[pattern]]
         ]
-        hits += [
-            (end - delta_shift, start - delta_shift, delta_slot[pattern])
-            for pattern, start, end in delta_hits
-        ]
         if delta_hits:  # in the order pyahocorasick gave, which ties among mentions keep
+            hits += [
+                (end - delta_shift, start - delta_shift, delta_slot[pattern])
+                for pattern, start, end in delta_hits
+            ]
             hits.sort()  # (by end, longest first; the base's are in that order already)
         text = norm.text
         owner, is_prefix = self._owner, self._is_prefix
@@ -285,35 +293,71 @@ class AtomIndex:
                 before = text[start - 1]
                 if before.isalnum() or (before == "'" and is_word_char(text, start - 1)):
                     continue
+            stop = -1  # where the word that goes on from `end` ends, once needed
             if is_prefix[slot]:
-                word_end = end
-                while is_word_char(text, word_end):
-                    word_end += 1
-                o_start, o_end = norm.span(start, word_end)
+                stop = word_end(text, end)
+                o_start, o_end = norm.span(start, stop)
                 surface = original[o_start:o_end]
                 key = f"{text[start:end]}*"
-                mentions.append(Mention("term", key, surface, field, o_start, o_end))
+                mentions.append(mention("term", key, surface, field, o_start, o_end))
             term_id = owner[slot]
             if term_id == _NONE:
                 continue
             if term_id == _MANY:
                 shared = self._shared[slot]
-                owners = sorted((names[t], endings[i], tl) for t, (i, tl) in shared.items())
+                owners = sorted(
+                    ((names[t], endings[i], tl) for t, (i, tl) in shared.items()), key=_first
+                )
             else:
                 owners = [(names[term_id], endings[endings_of[slot]], tails[slot])]
             for term, term_endings, tail in owners:
-                for ending in term_endings:
-                    stop = end + len(ending) + len(tail)
-                    if (
-                        text.startswith(ending, end)
-                        and text.startswith(tail, stop - len(tail))
-                        and not is_word_char(text, stop)
-                    ):
+                if not tail and term_endings.words:  # the usual case: one look-up
+                    if stop < 0:
+                        stop = word_end(text, end)
+                    if text[end:stop] in term_endings.words:
                         o_start, o_end = norm.span(start, stop)
                         surface = original[o_start:o_end]
-                        mentions.append(Mention("term", term, surface, field, o_start, o_end))
-        mentions.sort(key=lambda m: (m.start, m.end))
+                        mentions.append(mention("term", term, surface, field, o_start, o_end))
+                    others = term_endings.others
+                else:
+                    others = term_endings.all
+                for ending in others:
+                    after = end + len(ending) + len(tail)
+                    if (
+                        text.startswith(ending, end)
+                        and text.startswith(tail, after - len(tail))
+                        and not is_word_char(text, after)
+                    ):
+                        o_start, o_end = norm.span(start, after)
+                        surface = original[o_start:o_end]
+                        mentions.append(mention("term", term, surface, field, o_start, o_end))
+        if len(mentions) > 1:
+            mentions.sort(key=_span)
         return mentions
+
+
+class Endings:
+    """A set of endings a stem goes on with, as the matcher reads them.
+
+    A stem's hit matches with an ending made of letters alone ("", "а", "ами") only when
+    the word goes on with exactly that ending and then stops, so those are one look-up of
+    the rest of the word in `words`; any other ending (one with an apostrophe, a hyphen or a
+    space, from a phrase) is tried in turn, as are all of them before a tail."""
+
+    __slots__ = ("all", "others", "words")
+
+    def __init__(self, endings: tuple[str, ...]) -> None:
+        self.all = endings  # sorted
+        self.words = frozenset(e for e in endings if e.isalnum() or not e)
+        self.others = tuple(e for e in endings if e not in self.words)
+
+
+def _first(owner: tuple[str, Endings, str]) -> str:
+    return owner[0]
+
+
+def _span(mention: Mention) -> tuple[int, int]:
+    return mention.start, mention.end
 
 
 def _automaton(keys: list[str]) -> AhoCorasick | None:

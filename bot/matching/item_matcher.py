@@ -23,7 +23,7 @@ from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
 from bot.matching.regions import RegionMatcher
 from bot.matching.scanning import Batch, Hits
-from bot.matching.text import Normalized, normalize
+from bot.matching.text import Normalized, normalize_uncached
 from bot.models import Field, Item, Mention
 
 CHUNK = 128  # items per search in the worker thread (fewer: the GIL handovers cost more)
@@ -114,9 +114,9 @@ def _fields(items: Sequence[Item]) -> Fields:
     fields: Fields = []
     for n, item in enumerate(items):
         if item.title:
-            fields.append((n, "title", item.title, normalize(item.title)))
+            fields.append((n, "title", item.title, normalize_uncached(item.title)))
         if item.text:
-            fields.append((n, "text", item.text, normalize(item.text)))
+            fields.append((n, "text", item.text, normalize_uncached(item.text)))
     return fields
 
 
@@ -133,13 +133,21 @@ def _mentions(
     fields: Fields,
     found: Found,
 ) -> list[list[Mention]]:
-    """Each item's mentions, from its fields' hits: as `ItemMatcher.find` gives them."""
-    in_regions: list[list[Mention]] = [[] for _ in items]
-    atoms: list[list[Mention]] = [[] for _ in items]
+    """Each item's mentions, from its fields' hits: as `ItemMatcher.find` gives them (its
+    regions, title's then text's, then the queries its atoms make true)."""
+    result: list[list[Mention]] = [[] for _ in items]
+    atoms: dict[int, list[Mention]] = {}  # item number -> its atom mentions, if any
+    region_mentions, atom_mentions = regions.mentions, terms.atom_mentions
     for (n, field, value, norm), region_hits, term_hits in zip(fields, *found, strict=True):
-        in_regions[n] += regions.mentions(field, value, norm, region_hits)
-        atoms[n] += terms.atom_mentions(field, value, norm, term_hits)
-    return [r + terms.matching(a) for r, a in zip(in_regions, atoms, strict=True)]
+        if region_hits[0]:
+            result[n] += region_mentions(field, value, norm, region_hits)
+        if term_hits[0][0] or term_hits[1][0]:  # most fields have no hit on any term
+            found_atoms = atom_mentions(field, value, norm, term_hits)
+            if found_atoms:
+                atoms.setdefault(n, []).extend(found_atoms)
+    for n, found_atoms in atoms.items():
+        result[n] += terms.matching(found_atoms)
+    return result
 
 
 _scanner_lock = threading.Lock()

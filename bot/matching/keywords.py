@@ -23,7 +23,8 @@ from pathlib import Path
 
 from bot.matching.atoms import AtomHits, AtomIndex
 from bot.matching.forms import term_forms
-from bot.matching.query import Atom, Query, QueryError, parse_query
+from bot.matching.mentions import mention
+from bot.matching.query import Atom, Query, QueryError, evaluate, parse_query, positive_atoms
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
 from bot.matching.scanning import Batch
 from bot.matching.text import Normalized
@@ -181,30 +182,59 @@ class KeywordIndex:
         if not found:
             return []
         by_key: dict[str, list[Mention]] = {}
-        for mention in found:
-            by_key.setdefault(mention.value, []).append(mention)
-        candidates = sorted({q for key in by_key for q in self._user_texts(key)})
-        fields: dict[str, set[Field]] = {k: {m.field for m in ms} for k, ms in by_key.items()}
+        for atom_mention in found:
+            known = by_key.get(atom_mention.value)
+            if known is None:
+                by_key[atom_mention.value] = [atom_mention]
+            else:
+                known.append(atom_mention)
+        candidates: set[str] = set()
+        for key in by_key:
+            users = self._users.get(key)
+            if isinstance(users, set):
+                candidates |= users
+            elif users is not None:
+                candidates.add(users)
+        fields: dict[str, set[Field]] = {}  # atom key -> where it was found, once needed
 
         def present(atom: Atom) -> bool:
-            where = fields.get(atom.key, set())
+            where = fields.get(atom.key, ())
             return bool(where) and (atom.field is None or atom.field in where)
 
         result: list[Mention] = []
-        for query_text in candidates:
-            query = self._queries[query_text]
-            if not query.matches(present):
+        for query_text in sorted(candidates):
+            root = self._queries[query_text].root
+            if isinstance(root, Atom):  # the usual query: true wherever its atom is found
+                _add_supporting(result, query_text, root, by_key)
                 continue
-            for atom in query.positive_atoms:
-                for m in by_key.get(atom.key, ()):
-                    if atom.field is None or m.field == atom.field:
-                        result.append(
-                            Mention("term", query_text, m.surface, m.field, m.start, m.end)
-                        )
-        order: dict[Field, int] = {"title": 0, "text": 1}
-        result = list(dict.fromkeys(result))
-        result.sort(key=lambda m: (order[m.field], m.start, m.end))
+            if not fields:
+                fields.update((k, {m.field for m in ms}) for k, ms in by_key.items())
+            if evaluate(root, present):
+                for atom in positive_atoms(root):
+                    _add_supporting(result, query_text, atom, by_key)
+        if len(result) > 1:
+            result = list(dict.fromkeys(result))
+            result.sort(key=_title_first)
         return result
+
+
+def _add_supporting(
+    result: list[Mention], query_text: str, atom: Atom, by_key: dict[str, list[Mention]]
+) -> None:
+    """The mentions of `atom` (in its field) as mentions of the query `query_text`."""
+    for m in by_key.get(atom.key, ()):
+        if atom.field is None or m.field == atom.field:
+            if m.value == query_text:  # a one-word query: the atom's mention is the query's
+                result.append(m)
+            else:
+                result.append(mention("term", query_text, m.surface, m.field, m.start, m.end))
+
+
+_FIELD_ORDER: dict[Field, int] = {"title": 0, "text": 1}
+
+
+def _title_first(mention: Mention) -> tuple[int, int, int]:
+    return _FIELD_ORDER[mention.field], mention.start, mention.end
 
 
 def _sharing_text(text: str, query: Query) -> Query:

@@ -97,11 +97,16 @@ class Query:
     @property
     def positive_atoms(self) -> tuple[Atom, ...]:
         """Atoms not under NOT: the ones whose matches explain (and highlight) an alert."""
-        return tuple(dict.fromkeys(_atoms(self.root, negated=False)))
+        return positive_atoms(self.root)
 
     def matches(self, found: Callable[[Atom], bool]) -> bool:
         """Whether the formula holds, given which atoms the item contains."""
         return evaluate(self.root, found)
+
+
+def positive_atoms(node: Node) -> tuple[Atom, ...]:
+    """The atoms of `node` not under NOT, in order, without repeats."""
+    return tuple(dict.fromkeys(_atoms(node, negated=False)))
 
 
 def evaluate(node: Node, found: Callable[[Atom], bool]) -> bool:

@@ -33,17 +33,22 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.matching.scanning import NO_HITS, Batch, Hits, automaton, scan
+from bot.matching.mentions import mention
+from bot.matching.scanning import NO_HITS, Batch, Hit, Hits, automaton, scan
 from bot.matching.text import (
     GAP,
     Normalized,
     gap_after,
     is_whole_word,
     normalize,
+    word_after,
+    word_before,
     words_after,
     words_before,
 )
 from bot.models import Field, Mention
+
+Candidate = tuple[int, int, int]  # a whole-word form found: (start, end, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,29 +125,31 @@ _JOINERS = "'-"  # what can join a word to the next (normalized apostrophes and 
 class RegionMatcher:
     """All gazetteer forms in one automaton, and the context rules above.
 
-    Kept small: the automaton keeps no strings, a form is its index there, and a form's
-    pattern is a small int (`_number_of`); forms that stand for the same thing share one
-    `Pattern`. Finding is two steps, so that a batch can search in a worker thread while
-    the rules run here: `scan` (the automaton, without the GIL), then `mentions`."""
+    Kept small: the automaton keeps no strings, a form is its index there (its key), and a
+    form's pattern is a small int (`_number_of`); forms that stand for the same thing share
+    one `Pattern`. What the rules need to know of a key is worked out once, here: which
+    rule reads it (`_rule_of`) and whether it is a word that can block a name (`_blocks`).
+    Finding is two steps, so that a batch can search in a worker thread while the rules run
+    here: `scan` (the automaton, without the GIL), then `mentions`."""
 
     def __init__(self, patterns: dict[str, Pattern], adjectives: Iterable[str] = ()) -> None:
         """`adjectives`: every region-adjective form, also those a town's form shadows."""
         numbers: dict[Pattern, int] = {_BLOCKING: 0}
         keys = [form for form in patterns if form]  # an automaton has no empty pattern
         self._number_of = array("i", (numbers.setdefault(patterns[f], len(numbers)) for f in keys))
-        # the words that can block a name are found in the same pass: a text without any
-        # needs no neighbour check (a form that is such a word itself counts as one)
-        self._blocking = {0}
-        for word in sorted(_BLOCKING_VOCABULARY):
-            if word in patterns:
-                self._blocking.add(numbers[patterns[word]])
-            else:
-                keys.append(word)
-                self._number_of.append(0)
         self._patterns = list(numbers)
         self._adjectives = frozenset(adjectives) | {
             f for f, p in patterns.items() if p.kind == "adj"
         }
+        self._rule_of = bytearray(_rule(f, patterns[f], self._adjectives) for f in keys)
+        # the words that can block a name are found in the same pass: a text without any
+        # needs no neighbour check (a form that is such a word itself counts as one)
+        self._blocks = bytearray(_blocking(f) for f in keys)
+        for word in sorted(_BLOCKING_VOCABULARY - patterns.keys()):
+            keys.append(word)
+            self._number_of.append(0)
+            self._rule_of.append(0)
+            self._blocks.append(_blocking(word))
         self._automaton = automaton(keys) if patterns else None
 
     def find(self, title: str, text: str) -> list[Mention]:
@@ -166,81 +173,101 @@ class RegionMatcher:
         return scan(self._automaton, batch)
 
     def mentions(self, field: Field, original: str, norm: Normalized, hits: Hits) -> list[Mention]:
-        """The regions `original` mentions, from `scan`'s hits in its normalized text."""
-        if not hits[0]:
+        """The regions `original` mentions, from `scan`'s hits in its normalized text.
+
+        The checks every reading shares come first, cheapest first (they only rule a
+        candidate out, so their order changes nothing); most candidates pass them all and
+        need no more: a region's or a town's name that is not a capital's."""
+        found, shift = hits
+        if not found:
             return []
-        candidates, may_be_blocked = self._candidates(norm.text, hits)
+        text = norm.text
+        candidates, may_be_blocked = self._candidates(text, found, shift)
         if not candidates:
             return []
+        # a candidate at or before the first word may be a dateline (`_is_dateline`)
+        lead = len(text) - len(text.lstrip()) if field == "text" else -1
+        origin, rule_of = norm.origin, self._rule_of
+        patterns, number_of = self._patterns, self._number_of
         mentions: list[Mention] = []
-        context = _Context(norm, original, field, may_be_blocked)
-        origin = norm.origin
-        for start, end, pattern in _leftmost_longest(candidates):
+        for start, end, key in candidates:
             o_start, o_end = origin[start], origin[end - 1] + 1  # norm.span, inlined
-            if self._counts(context, start, end, o_start, o_end, pattern):
-                surface = original[o_start:o_end]
-                mentions.append(
-                    Mention("region", pattern.code, surface, field, o_start, o_end, pattern.place)
+            rule = rule_of[key]
+            if (
+                (rule & _HOMONYM and not original[o_start : o_start + 1].isupper())
+                or (start <= lead and _is_dateline(text, start, end, original[o_start:o_end]))
+                or (
+                    original[o_start - 1 : o_start] in _OPEN_QUOTES
+                    and _quoted(original, o_start, o_end)
                 )
+                or (may_be_blocked and _blocked_by_neighbours(text, start, end))
+            ):
+                continue
+            pattern = patterns[number_of[key]]
+            if rule & _READINGS and not self._reading_counts(
+                rule, pattern, original, norm, start, end
+            ):
+                continue
+            mentions.append(
+                mention(
+                    "region",
+                    pattern.code,
+                    original[o_start:o_end],
+                    field,
+                    o_start,
+                    o_end,
+                    pattern.place,
+                )
+            )
         return mentions
 
-    def _candidates(self, text: str, hits: Hits) -> tuple[list[tuple[int, int, Pattern]], bool]:
-        """Whole-word forms in `text`, and whether a word that can block one is there."""
-        found: list[tuple[int, int, Pattern]] = []
+    def _candidates(self, text: str, found: list[Hit], shift: int) -> tuple[list[Candidate], bool]:
+        """Whole-word forms among a text's hits (`found`, their offsets `shift` too far) as
+        (start, end, key), leftmost longest first, and whether a word that can block one is
+        in the text (False: none is; True: one may be)."""
+        candidates: list[Candidate] = []
         may_be_blocked = False
+        in_order = True  # each candidate starts after the one before ends: nothing to choose
+        last_end = 0
         size = len(text)
-        patterns, blocking, number_of = self._patterns, self._blocking, self._number_of
-        in_batch, shift = hits
-        for key, start, end in in_batch:
+        number_of, blocks = self._number_of, self._blocks
+        for key, start, end in found:
             start -= shift
-            end -= shift
             if start and text[start - 1].isalnum():
                 continue  # most hits sit inside a longer word
-            number = number_of[key]
-            if number in blocking:
-                may_be_blocked = True
-                if not number:
-                    continue
+            end -= shift
             after = text[end] if end < size else " "
+            if blocks[key]:  # at a word's start; a whole word, unless a stem
+                may_be_blocked = may_be_blocked or blocks[key] == _STEM or not after.isalnum()
+                if not number_of[key]:
+                    continue
             if after.isalnum():
                 continue
             # neither side a letter: a whole word unless an apostrophe or a hyphen joins on
             if (
                 after not in _JOINERS and (not start or text[start - 1] not in _JOINERS)
             ) or is_whole_word(text, start, end, join_hyphens=True):
-                found.append((start, end, patterns[number]))
-        return found, may_be_blocked
+                if start < last_end:
+                    in_order = False
+                candidates.append((start, end, key))
+                last_end = end
+        return (candidates if in_order else _leftmost_longest(candidates)), may_be_blocked
 
-    def _counts(
-        self, context: _Context, start: int, end: int, o_start: int, o_end: int, p: Pattern
+    def _reading_counts(
+        self, rule: int, p: Pattern, original: str, norm: Normalized, start: int, end: int
     ) -> bool:
-        """Whether text[start:end] (original[o_start:o_end]) is a mention of `p`."""
-        norm, original, text = context.norm, context.original, context.norm.text
-        if p.homonym and not original[o_start : o_start + 1].isupper():
-            return False
-        if (
-            context.field == "text"
-            and not text[:start].strip()  # the dateline's first test, before a call
-            and _is_dateline(text, start, end, original[o_start:o_end])
-        ):
-            return False
-        if _quoted(original, o_start, o_end):
-            return False
-        if context.may_be_blocked and _blocked_by_neighbours(text, start, end):
-            return False
-        if p.kind == "adj":
+        """Whether text[start:end], past the shared checks, is a mention of `p`: the rules
+        that depend on how the form reads (`_rule`)."""
+        text = norm.text
+        if rule & _ADJECTIVE:
             return self._adjective_counts(text, end)
-        if p.kind == "district":
-            return any(w.startswith(_DISTRICT_STEMS) for w in words_after(text, end, 1))
-        if (
-            p.kind == "town"
-            and text[start:end] in self._adjectives
-            and _reads_as_adjective(text, original, start, end, norm)
-        ):
+        if rule & _DISTRICT:
+            return word_after(text, end).startswith(_DISTRICT_STEMS)
+        if rule & _SHADOWS_ADJECTIVE and _reads_as_adjective(original, norm, start, end):
             # "на Курском вокзале" is the adjective; "под Курском", "у Луганську
             # пролунали вибухи", "в окупованому Луганську" are the town
             return self._adjective_counts(text, end)
-        if p.capital:
+        if rule & _CAPITAL:
             return _capital_counts(text, start, end, p)
         return True
 
@@ -258,6 +285,37 @@ class RegionMatcher:
             ):
                 return False
         return False
+
+
+# what `RegionMatcher._reading_counts` must check of a form, beyond the shared checks (bits)
+_ADJECTIVE = 1  # a region adjective: before a region noun
+_DISTRICT = 2  # a district adjective: before район, округ...
+_SHADOWS_ADJECTIVE = 4  # a town's form that is an adjective's too ("Курском")
+_CAPITAL = 8  # a capital: not as a government
+_READINGS = _ADJECTIVE | _DISTRICT | _SHADOWS_ADJECTIVE | _CAPITAL
+_HOMONYM = 16  # a shared check: a common word too, so only capitalized
+
+
+def _rule(form: str, p: Pattern, adjectives: frozenset[str]) -> int:
+    """The rules (bits above) that decide whether `form`, found, is a mention of `p`."""
+    homonym = _HOMONYM if p.homonym else 0
+    if p.kind == "adj":
+        return _ADJECTIVE | homonym
+    if p.kind == "district":
+        return _DISTRICT | homonym
+    shadows = _SHADOWS_ADJECTIVE if p.kind == "town" and form in adjectives else 0
+    return shadows | (_CAPITAL if p.capital else 0) | homonym
+
+
+_STEM = 1  # a blocking stem: blocks a name when a word next to it starts with it
+_WORD = 2  # a blocking word: blocks a name when a word next to it is that word
+
+
+def _blocking(form: str) -> int:
+    """Whether a key is a word that can block a name (`_blocked_by_neighbours`), and how."""
+    if form in _PREV_BLOCK_STEMS or form in _BATTLE_STEMS:
+        return _STEM
+    return _WORD if form in _PREV_BLOCK_WORDS or form in _NEXT_BLOCK_WORDS else 0
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -278,47 +336,31 @@ _BLOCKING_VOCABULARY = frozenset(
 _BLOCKING = Pattern("", "blocking")  # pattern number 0: a blocking word, not a name
 
 
-class _Context:
-    """One field being read, and what is known about it for all its candidates."""
-
-    __slots__ = ("field", "may_be_blocked", "norm", "original")
-
-    def __init__(self, norm: Normalized, original: str, field: Field, may_be_blocked: bool):
-        self.norm = norm
-        self.original = original
-        self.field = field
-        self.may_be_blocked = may_be_blocked  # False: no ship, street, club, battle or river
-
-
-def _reads_as_adjective(text: str, original: str, start: int, end: int, norm: Normalized) -> bool:
+def _reads_as_adjective(original: str, norm: Normalized, start: int, end: int) -> bool:
     """A form that is both a town and an adjective ("Курском") reads as the adjective
     after a preposition and before a lowercase word that is not a verb."""
-    before = words_before(text, start, 1)
-    if not before or before[0] not in _CASE_PREPS:
+    text = norm.text
+    if word_before(text, start) not in _CASE_PREPS:
         return False
-    after = words_after(text, end, 1)
+    after = word_after(text, end)
     if not after:
         return False
-    next_start = text.find(after[0], end)
+    next_start = text.find(after, end)
     first = original[norm.origin[next_start]] if next_start >= 0 else ""
-    return first.islower() and not after[0].endswith(_VERB_ENDINGS)
+    return first.islower() and not after.endswith(_VERB_ENDINGS)
 
 
-def _leftmost_longest_first(candidate: tuple[int, int, Pattern]) -> tuple[int, int]:
+def _leftmost_longest_first(candidate: Candidate) -> tuple[int, int]:
     return candidate[0], candidate[0] - candidate[1]
 
 
-def _leftmost_longest(
-    candidates: list[tuple[int, int, Pattern]],
-) -> list[tuple[int, int, Pattern]]:
-    if len(candidates) < 2:
-        return list(candidates)
-    chosen: list[tuple[int, int, Pattern]] = []
+def _leftmost_longest(candidates: list[Candidate]) -> list[Candidate]:
+    chosen: list[Candidate] = []
     last_end = -1
-    for start, end, pattern in sorted(candidates, key=_leftmost_longest_first):
-        if start >= last_end:
-            chosen.append((start, end, pattern))
-            last_end = end
+    for candidate in sorted(candidates, key=_leftmost_longest_first):
+        if candidate[0] >= last_end:
+            chosen.append(candidate)
+            last_end = candidate[1]
     return chosen
 
 
@@ -357,13 +399,11 @@ def _battle(before: list[str]) -> bool:
 
 def _capital_counts(text: str, start: int, end: int, p: Pattern) -> bool:
     form = text[start:end]
-    before = words_before(text, start, 1)
-    prev = before[0] if before else ""
+    prev = word_before(text, start)
     if form.isascii():
         if prev in _EN_METONYM_PREV:
             return False
-        after = words_after(text, end, 1)
-        return not (after and after[0] in _EN_SPEECH_VERBS)
+        return word_after(text, end) not in _EN_SPEECH_VERBS
     if prev in _WITH_PREPS and form.endswith(("ом", "ою", "ой", "ю")):
         return False
     if prev in _LOC_PREPS:

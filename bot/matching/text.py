@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DROP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff\u0301\u0300")
-_SLOW = re.compile("[" + "".join(sorted(_DROP)) + "İ]")  # what only `_normalize_slow` handles
 _APOSTROPHES = frozenset("'\u2019\u02bc`\u2032\u2018\u02b9")
 _HYPHENS = frozenset("\u2010\u2011")
 _FOLD = {"ё": "е", "ѐ": "е"}
@@ -57,18 +56,12 @@ _FAST = str.maketrans(
     }
 )
 _SPACE_RUNS = re.compile("  +")
-# the characters `_FAST` changes (a plain space maps to itself): most texts have few, and
-# replacing only those is quicker than str.translate over every character
-_CHANGED = re.compile("[" + re.escape("".join(chr(c) for c in _FAST if chr(c) != " ")) + "]")
-
-
-def _changed(match: re.Match[str]) -> str:
-    return match.group().translate(_FAST)
-
-
+# what `_FAST` changes (a plain space or apostrophe maps to itself): most texts have none or
+# few, and replacing only those is quicker than str.translate over every character
+_CHANGES = {chr(c): to for c, to in _FAST.items() if isinstance(to, str) and chr(c) != to}
 # anything that `_normalize_fast` or `_normalize_slow` would change but case: most texts have
 # none, and one search finding none leaves only lowercasing to do
-_SPECIAL = re.compile(_SLOW.pattern[:-1] + _CHANGED.pattern[1:-1] + "]")
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_DROP)) + "İ" + "".join(_CHANGES)) + "]")
 
 
 @functools.lru_cache(maxsize=16)
@@ -76,18 +69,31 @@ def normalize(text: str) -> Normalized:
     """Normalize `text` for matching, keeping a map back to the original offsets.
 
     Cached for the last few texts: region and term matching read the same item."""
-    if _SPECIAL.search(text) is None:
-        folded = text.lower()
-        if "  " not in folded:
-            return Normalized(folded, range(len(text) + 1))
-    if _SLOW.search(text) is None:
-        return _normalize_fast(text)
+    return normalize_uncached(text)
+
+
+def normalize_uncached(text: str) -> Normalized:
+    """`normalize`, not cached: for a batch's texts, each normalized once."""
+    special = _SPECIAL.findall(text)  # one pass: what there is to change, if anything
+    if not special:
+        return _lowercased(text, text.lower())
+    found = set(special)
+    if found.isdisjoint(_DROP) and "İ" not in found:
+        return _normalize_fast(text, found)
     return _normalize_slow(text)
 
 
-def _normalize_fast(text: str) -> Normalized:
-    """The same as `_normalize_slow` for text without dropped characters, at C speed."""
-    folded = _CHANGED.sub(_changed, text).lower()
+def _normalize_fast(text: str, found: set[str]) -> Normalized:
+    """The same as `_normalize_slow` for text without dropped characters or "İ", at C speed:
+    `found` is the characters of `text` that `_FAST` changes (each to one character)."""
+    folded = text
+    for char in found:
+        folded = folded.replace(char, _CHANGES[char])
+    return _lowercased(text, folded.lower())
+
+
+def _lowercased(text: str, folded: str) -> Normalized:
+    """`text` normalized, given `folded`: the same characters but spaces folded and cased."""
     if "  " not in folded:
         return Normalized(folded, range(len(text) + 1))
     parts: list[str] = []
@@ -224,6 +230,28 @@ def words_after(text: str, end: int, count: int) -> list[str]:
     if found is None:
         return []
     return [w.rstrip("-") for w in found.groups() if w is not None]
+
+
+_ONE_WORD = _next_words(1)
+_WORD_CHARS = re.compile(_WORD_CHAR + "*")
+
+
+def word_end(text: str, i: int) -> int:
+    """The first position from `i` on that is not a word character (`is_word_char`)."""
+    found = _WORD_CHARS.match(text, i)  # never None: it may match nothing
+    return found.end() if found else i
+
+
+def word_before(text: str, start: int) -> str:
+    """The word nearest before `start` ("" when none): `words_before(text, start, 1)`'s."""
+    found = _ONE_WORD.match(_reversed(text), max(len(text) - start, 0))
+    return "" if found is None else found.group(1).rstrip("-")[::-1]
+
+
+def word_after(text: str, end: int) -> str:
+    """The word nearest at or after `end` ("" when none): `words_after(text, end, 1)`'s."""
+    found = _ONE_WORD.match(text, max(end, 0))
+    return "" if found is None else found.group(1).rstrip("-")
 
 
 def gap_after(text: str, end: int) -> str:

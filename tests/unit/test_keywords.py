@@ -183,3 +183,25 @@ def test_terms_sharing_a_stem_keep_their_own_endings() -> None:
     assert find_terms(index, "Сбиты дроны") == set()
     index.add("дроны")
     assert find_terms(index, "Сбиты дроны") == {"дроны"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="ая'ь- .x", max_size=8),
+    st.lists(st.text(alphabet="ая'ь- x", max_size=3), min_size=1, max_size=6, unique=True),
+)
+def test_endings_of_letters_are_one_lookup(rest: str, endings: list[str]) -> None:
+    """A stem's hit goes on with an ending of letters when the rest of the word is exactly
+    that ending: the look-up `AtomIndex.mentions` makes is the test of each ending in turn."""
+    from bot.matching.atoms import Endings
+    from bot.matching.text import is_word_char, word_end
+
+    text = "дрон" + rest
+    end = len("дрон")
+    one = Endings(tuple(sorted(endings)))
+    looked_up = {text[end : word_end(text, end)]} & one.words
+    tried = {
+        e for e in one.words if text.startswith(e, end) and not is_word_char(text, end + len(e))
+    }
+    assert looked_up == tried
+    assert set(one.all) == one.words | set(one.others)

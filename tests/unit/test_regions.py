@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+from unittest import mock
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.matching.gazetteer import Gazetteer
+from bot.matching.regions import Candidate
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +157,33 @@ def test_find_never_crashes_and_offsets_are_valid(text: str) -> None:
     for m in gazetteer.find(text, text):
         assert text[m.start : m.end] == m.surface
         assert gazetteer.get(m.value) is not None
+
+
+_WORDS = (
+    "Курск Курской Курском области под за битвы битва Battle of Kursk submarine крейсер "
+    "«Москва» Москва пр ул улица вул. Динамо Kyiv Dynamo river Dnipro берега Дніпра Shakhtar "
+    "Donetsk sea Azov Белгород Белгородской вокзале ship Sevastopol заявил в с Киевом"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", ", ", " — ", "-", ". ", "'"])),
+        max_size=12,
+    )
+)
+def test_the_blocking_words_shortcut_changes_nothing(words: list[tuple[str, str]]) -> None:
+    """A text where no ship, street, club, battle or river word was found skips the
+    neighbour checks: the same mentions as checking every candidate's neighbours."""
+    text = "".join(word + gap for word, gap in words)
+    matcher = Gazetteer.load().matcher
+    norm, hits = matcher.scan_one(text)
+    found = matcher.mentions("text", text, norm, hits)
+    candidates = matcher._candidates
+
+    def always_maybe_blocked(*args: Any) -> tuple[list[Candidate], bool]:
+        return candidates(*args)[0], True
+
+    with mock.patch.object(matcher, "_candidates", always_maybe_blocked):
+        assert matcher.mentions("text", text, norm, hits) == found
