@@ -94,15 +94,32 @@ class Pipeline:
         self.story_pool = StoryPool()  # recent items' story terms, read incrementally
         self.matching_ready = matching_ready  # every watch query loaded (bot.watch_loading)
         self._bounds = schedule_bounds(polling)
-        self._semaphore = asyncio.Semaphore(polling.concurrency)
+        self._concurrency = polling.concurrency
+        self._semaphore = asyncio.Semaphore(polling.concurrency)  # shared by every poll
 
     async def poll_due(self, only: frozenset[str] | None = None) -> list[PollOutcome]:
         due = await sources.due_sources(self.db.conn, self.clock.now().timestamp(), only)
-        return list(await asyncio.gather(*(self._poll_limited(state) for state in due)))
+        return await self._poll_each(due)
 
     async def poll_all(self) -> list[PollOutcome]:
         states = await sources.all_sources(self.db.conn, include_paused=False)
-        return list(await asyncio.gather(*(self._poll_limited(state) for state in states)))
+        return await self._poll_each(states)
+
+    async def _poll_each(self, states: list[SourceState]) -> list[PollOutcome]:
+        """Every source polled, at most `concurrency` at a time, outcomes in `states`' order.
+
+        As many workers as may fetch at once take the next source in turn: not a task per
+        source, since 10,000 tasks waiting their turn cost megabytes and one long loop step
+        to create."""
+        outcomes: list[PollOutcome | None] = [None] * len(states)
+        turns = iter(enumerate(states))  # shared: each worker takes the next one
+
+        async def worker() -> None:
+            for position, state in turns:
+                outcomes[position] = await self._poll_limited(state)
+
+        await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(states)))))
+        return [outcome for outcome in outcomes if outcome is not None]
 
     async def _poll_limited(self, state: SourceState) -> PollOutcome:
         async with self._semaphore:

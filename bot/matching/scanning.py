@@ -11,13 +11,13 @@ text's share of the hits as they are, with the offset to subtract: no tuple is m
 
 from __future__ import annotations
 
-import ctypes
-import functools
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 
 from ahocorasick_rs import AhoCorasick, Implementation
+
+from bot.heap import return_freed_memory
 
 Hit = tuple[int, int, int]  # (pattern index, start, end), in characters
 # a text's hits, and what to subtract from their offsets (where the text starts in its batch)
@@ -35,23 +35,8 @@ def automaton(keys: Sequence[str]) -> AhoCorasick:
     memory for a 10 MB result; the C allocator would keep that as RSS, so it is handed back."""
     built = AhoCorasick(keys, implementation=Implementation.ContiguousNFA)
     if len(keys) >= TRIM_AFTER:
-        _malloc_trim()
+        return_freed_memory()
     return built
-
-
-@functools.cache
-def _trimmer() -> Callable[[int], int] | None:
-    try:  # glibc's; elsewhere nothing to do
-        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-def _malloc_trim() -> None:
-    trim = _trimmer()
-    if trim is not None:
-        trim(0)
 
 
 class Batch:

@@ -358,8 +358,11 @@ async def test_global_concurrency_is_respected(
     limits = FetchLimits(per_host_concurrency=10)
     rig = make_rig(db, client, gazetteer, limits, replace(POLLING, concurrency=2))
     await rig.add(*(src(f"s{n}", server.url(f"/slow/{n}")) for n in range(6)))
-    await rig.pipeline.poll_due()
+    outcomes = await rig.pipeline.poll_due()
     assert server.most_in_flight == 2
+    due = [state.source.name for state in await source_store.all_sources(db.conn)]
+    assert [o.source for o in outcomes] == due  # every source once, in order
+    assert [o.error for o in outcomes] == [None] * 6
 
 
 async def test_an_untrusted_source_to_loopback_is_refused_and_recorded(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from bot.matching.keywords import KeywordIndex
 from bot.matching.query import QueryError
-from bot.watch_loading import InterimWatchTerms, replay
+from bot.watch_loading import InterimWatchTerms, build_index, replay
 
 
 @pytest.mark.parametrize(
@@ -54,3 +56,13 @@ def test_a_malformed_query_is_refused_and_not_journalled() -> None:
     with pytest.raises(QueryError):
         interim.add('дрон "атака')
     assert interim.journal == []
+
+
+def test_a_loaded_index_is_left_out_of_the_cycle_collectors_walks() -> None:
+    gc.unfreeze()
+    try:
+        index = build_index(["дрон", "обстрел*"], None)
+        assert gc.get_freeze_count() > 0
+        assert [m.value for m in index.find("Дронов сбили", "")] == ["дрон"]
+    finally:
+        gc.unfreeze()
