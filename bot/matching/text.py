@@ -175,25 +175,6 @@ def is_whole_word(text: str, start: int, end: int, *, join_hyphens: bool = False
     return True
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the words of a (normalized) text, hyphenated compounds kept whole."""
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        if not is_word_char(text, i):
-            i += 1
-            continue
-        j = i
-        while j < n and (
-            is_word_char(text, j)
-            or (text[j] == "-" and j + 1 < n and text[j + 1].isalnum() and j > i)
-        ):
-            j += 1
-        spans.append((i, j))
-        i = j
-    return spans
-
-
 # A word character (`is_word_char`) and a word as `words_after` reads it: word characters
 # and hyphens, the hyphen not last in the text. Compiled once, so the scans run in C.
 _WORD_CHAR = r"(?:[^\W_]|(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff]))"
