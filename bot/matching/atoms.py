@@ -219,26 +219,35 @@ class AtomIndex:
         self._dirty = False
 
     def _rebuild_base(self) -> None:
-        """One base automaton over every key, and an empty delta."""
-        keys, starts = self._base_keys, self._base_starts
-        live = [p for p, slot in enumerate(self._base_slot) if self._in_base[slot]]
-        base_keys = [keys[starts[p] : starts[p + 1] - 1] for p in live]
-        slots = array("i", (self._base_slot[p] for p in live))
+        """One base automaton over every key, and an empty delta.
+
+        The keys are first joined into one string and the delta let go: while the automaton
+        is built (and its scratch memory taken: about 15 MB at 100,000 keys) the keys take
+        2 MB, not the 8 MB of their strings and the delta's dict."""
+        keys, starts, in_base = self._base_keys, self._base_starts, self._in_base
+        parts: list[str] = []
+        slots = array("i")
+        for pattern, slot in enumerate(self._base_slot):
+            if in_base[slot]:
+                parts.append(keys[starts[pattern] : starts[pattern + 1]])  # with its separator
+                slots.append(slot)
         for key, slot in self._delta.items():
             if key:  # an automaton has no empty key
-                base_keys.append(key)
+                parts.append(key + SEPARATOR)
                 slots.append(slot)
-                self._in_base[slot] = 1
-        self._base = _automaton(base_keys)
-        self._base_slot = slots
-        self._base_keys = "".join(k + SEPARATOR for k in base_keys)
-        self._base_starts = array("I", [0])
-        for key in base_keys:
-            self._base_starts.append(self._base_starts[-1] + len(key) + 1)
-        self._freed_in_base = 0
+                in_base[slot] = 1
+        self._base = None
         self._delta = {}
         self._delta_automaton = None
         self._delta_slot = array("i")
+        self._freed_in_base = 0
+        self._base_slot = slots
+        self._base_starts = starts = array("I", [0])
+        for part in parts:
+            starts.append(starts[-1] + len(part))
+        self._base_keys = keys = "".join(parts)
+        del parts
+        self._base = _automaton_of(keys, starts)
 
     def find(self, title: str, text: str) -> list[Mention]:
         """Mentions of watched atoms, title first, in text order."""
@@ -361,7 +370,16 @@ def _span(mention: Mention) -> tuple[int, int]:
 
 
 def _automaton(keys: list[str]) -> AhoCorasick | None:
-    return automaton(keys) if keys else None
+    return automaton(keys, len(keys)) if keys else None
+
+
+def _automaton_of(joined: str, starts: array[int]) -> AhoCorasick | None:
+    """The automaton over the keys in `joined`, each followed by SEPARATOR, `starts` apart:
+    each key a string only while the automaton takes it in."""
+    count = len(starts) - 1
+    if not count:
+        return None
+    return automaton((joined[starts[k] : starts[k + 1] - 1] for k in range(count)), count)
 
 
 _STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own

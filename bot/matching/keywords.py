@@ -43,7 +43,10 @@ class KeywordIndex:
         so that `load` at the next start does not expand them again; None: not saved."""
         self._forms_file = forms_file
         self._forms_writer: FormsWriter | None = None
-        self._queries: dict[str, Query] = {}
+        # query text -> its formula; None for a plain word or phrase watched as typed (its
+        # text is its one atom's key, as with most queries): no Query and Atom objects for
+        # those, 9 MB at 100,000 queries
+        self._queries: dict[str, Query | None] = {}
         # atom key -> the text of the one query using it, or the texts of several (most
         # atoms have one user: a set each would cost 200 bytes)
         self._users: dict[str, str | set[str]] = {}
@@ -61,15 +64,19 @@ class KeywordIndex:
 
     def add(self, text: str) -> Query:
         """Watch the query `text` (raises `QueryError` when malformed); again changes nothing."""
-        known = self._queries.get(text)
-        if known is not None:
-            return known
+        if text in self._queries:
+            return self._query(text)
         return self._add(text, _sharing_text(text, parse_query(text)))
+
+    def _query(self, text: str) -> Query:
+        """The watched query `text`'s formula."""
+        query = self._queries[text]
+        return Query(Atom(text)) if query is None else query
 
     def _add(self, text: str, query: Query) -> Query:
         if text in self._queries:
-            return self._queries[text]
-        self._queries[text] = query
+            return self._query(text)
+        self._queries[text] = None if _is_plain(text, query) else query
         for atom in query.atoms:
             users = self._users.get(atom.key)
             if users is None:
@@ -134,9 +141,10 @@ class KeywordIndex:
 
     def remove(self, text: str) -> None:
         """Stop watching the query `text`; unknown queries are ignored."""
-        query = self._queries.pop(text, None)
-        if query is None:
+        if text not in self._queries:
             return
+        query = self._query(text)
+        del self._queries[text]
         for atom in query.atoms:
             users = self._users.get(atom.key)
             if users is None:
@@ -203,8 +211,12 @@ class KeywordIndex:
 
         result: list[Mention] = []
         for query_text in sorted(candidates):
-            root = self._queries[query_text].root
-            if isinstance(root, Atom):  # the usual query: true wherever its atom is found
+            query = self._queries[query_text]
+            if query is None:  # the usual query, a plain word: its atom's mentions are its own
+                result += by_key[query_text]
+                continue
+            root = query.root
+            if isinstance(root, Atom):  # true wherever its atom is found
                 _add_supporting(result, query_text, root, by_key)
                 continue
             if not fields:
@@ -235,6 +247,13 @@ _FIELD_ORDER: dict[Field, int] = {"title": 0, "text": 1}
 
 def _title_first(mention: Mention) -> tuple[int, int, int]:
     return _FIELD_ORDER[mention.field], mention.start, mention.end
+
+
+def _is_plain(text: str, query: Query) -> bool:
+    """Whether `query` is one word or phrase, anywhere, with `text` as its key: `/watch дрон`
+    (not `Дрон`, `дрон*` or `title:дрон`). Its atom is then known by the text alone."""
+    root = query.root
+    return isinstance(root, Atom) and not root.prefix and root.field is None and root.text == text
 
 
 def _sharing_text(text: str, query: Query) -> Query:

@@ -150,7 +150,7 @@ class RegionMatcher:
             self._number_of.append(0)
             self._rule_of.append(0)
             self._blocks.append(_blocking(word))
-        self._automaton = automaton(keys) if patterns else None
+        self._automaton = automaton(keys, len(keys)) if patterns else None
 
     def find(self, title: str, text: str) -> list[Mention]:
         fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
