@@ -171,6 +171,23 @@ def test_queries_share_atoms_and_remove_keeps_the_others() -> None:
     assert index.atom_count == 0
 
 
+@pytest.mark.parametrize("query", ["дрон", "Дрон", "title:дрон", "ПВО", '"air defense"'])
+def test_a_query_added_again_or_removed_is_the_same_query(query: str) -> None:
+    """Plain one-word queries are kept without their formula: each reads as the others do."""
+    index = KeywordIndex()
+    first = index.add(query)
+    assert index.add(query) == first
+    assert str(first) == str(parse_query(query))
+    index.add("дрон OR ПВО")
+    title = "Дроны и ПВО, air defense"
+    assert {m.value for m in index.find(title, "")} == {query, "дрон OR ПВО"}
+    index.remove(query)
+    assert {m.value for m in index.find(title, "")} == {"дрон OR ПВО"}
+    assert query not in index
+    index.remove("дрон OR ПВО")
+    assert index.find(title, "") == [] and index.atom_count == 0
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from('ab дрон"«»()*:-OR AND NOT title ИЛИ,!'), max_size=40))
 def test_any_string_parses_or_gets_a_pointed_error(text: str) -> None:
