@@ -202,9 +202,15 @@ def is_whole_word(text: str, start: int, end: int, *, join_hyphens: bool = False
 
 # A word character (`is_word_char`) and a word as `words_after` reads it: word characters
 # and hyphens, the hyphen not last in the text. Compiled once, so the scans run in C.
-_WORD_CHAR = r"(?:[^\W_]|(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff]))"
-_WORD = _WORD_CHAR + r"(?:" + _WORD_CHAR + r"|-(?=.))*"
-GAP = r"(?:(?!" + _WORD_CHAR + r").)*"  # what lies between two words (a regex)
+# Written for `re`'s quick paths: runs of letters in one repeat, each alternative that starts
+# with a character written first, and nothing given back (`*+`: a shorter word or gap could
+# not make a match that the longest one does not).
+_CYRILLIC = "[\u0400-\u04ff]"
+_INNER_APOSTROPHE = rf"'(?<={_CYRILLIC}')(?={_CYRILLIC})"  # an apostrophe between Cyrillic
+_WORD_CHAR = rf"(?:[^\W_]|{_INNER_APOSTROPHE})"
+_WORD = rf"{_WORD_CHAR}(?:[^\W_]+|{_INNER_APOSTROPHE}|-(?=.))*+"
+# what lies between two words (a regex): characters that are not word characters
+GAP = rf"(?:[^\w']+|_|'(?!{_CYRILLIC})|'(?<!{_CYRILLIC}'))*+"
 
 
 @functools.lru_cache(maxsize=8)
@@ -239,7 +245,7 @@ def words_after(text: str, end: int, count: int) -> list[str]:
 
 
 _ONE_WORD = _next_words(1)
-_WORD_CHARS = re.compile(_WORD_CHAR + "*")
+_WORD_CHARS = re.compile(rf"(?:[^\W_]+|{_INNER_APOSTROPHE})*+")
 
 
 def word_end(text: str, i: int) -> int:
