@@ -256,12 +256,21 @@ def word_end(text: str, i: int) -> int:
 
 def word_before(text: str, start: int) -> str:
     """The word nearest before `start` ("" when none): `words_before(text, start, 1)`'s."""
+    if start > 0 and text[start - 1 : start] == " ":  # the usual case: "... word |"
+        word = text[text.rfind(" ", 0, start - 1) + 1 : start - 1]
+        if word.isalnum():  # letters between two spaces (or the start): that word
+            return word
     found = _ONE_WORD.match(_reversed(text), max(len(text) - start, 0))
     return "" if found is None else found.group(1).rstrip("-")[::-1]
 
 
 def word_after(text: str, end: int) -> str:
     """The word nearest at or after `end` ("" when none): `words_after(text, end, 1)`'s."""
+    if end >= 0 and text[end : end + 1] == " ":  # the usual case: "| word ..."
+        stop = text.find(" ", end + 1)
+        word = text[end + 1 : stop] if stop >= 0 else text[end + 1 :]
+        if word.isalnum():  # letters between two spaces (or the end): that word
+            return word
     found = _ONE_WORD.match(text, max(end, 0))
     return "" if found is None else found.group(1).rstrip("-")
 
