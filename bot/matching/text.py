@@ -250,6 +250,12 @@ _WORD_CHARS = re.compile(rf"(?:[^\W_]+|{_INNER_APOSTROPHE})*+")
 
 def word_end(text: str, i: int) -> int:
     """The first position from `i` on that is not a word character (`is_word_char`)."""
+    if i >= 0:  # the usual case: letters, then a space or the end
+        stop = text.find(" ", i)
+        if stop < 0:
+            stop = len(text)
+        if stop == i or text[i:stop].isalnum():
+            return stop
     found = _WORD_CHARS.match(text, i)  # never None: it may match nothing
     return found.end() if found else i
 
