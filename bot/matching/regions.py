@@ -206,8 +206,11 @@ class RegionMatcher:
             ):
                 continue
             pattern = patterns[number_of[key]]
-            if rule & _READINGS and not self._reading_counts(
-                rule, pattern, original, norm, start, end
+            if (
+                rule & _READINGS
+                # the usual adjective, "Белгородской области", decided here at once
+                and not (rule & _ADJECTIVE and _REGION_NOUN_NEXT.match(text, end))
+                and not self._reading_counts(rule, pattern, original, norm, start, end)
             ):
                 continue
             mentions.append(
