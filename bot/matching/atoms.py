@@ -288,7 +288,7 @@ class AtomIndex:
                 for pattern, start, end in delta_hits
             ]
             hits.sort()  # (by end, longest first; the base's are in that order already)
-        text = norm.text
+        text, origin = norm.text, norm.origin
         owner, is_prefix = self._owner, self._is_prefix
         names, endings, endings_of, tails = (
             self._term_names,
@@ -305,7 +305,7 @@ class AtomIndex:
             stop = -1  # where the word that goes on from `end` ends, once needed
             if is_prefix[slot]:
                 stop = word_end(text, end)
-                o_start, o_end = norm.span(start, stop)
+                o_start, o_end = origin[start], origin[stop - 1] + 1  # norm.span
                 surface = original[o_start:o_end]
                 key = f"{text[start:end]}*"
                 mentions.append(mention("term", key, surface, field, o_start, o_end))
@@ -324,7 +324,7 @@ class AtomIndex:
                     if stop < 0:
                         stop = word_end(text, end)
                     if text[end:stop] in term_endings.words:
-                        o_start, o_end = norm.span(start, stop)
+                        o_start, o_end = origin[start], origin[stop - 1] + 1  # norm.span
                         surface = original[o_start:o_end]
                         mentions.append(mention("term", term, surface, field, o_start, o_end))
                     others = term_endings.others
@@ -337,7 +337,7 @@ class AtomIndex:
                         and text.startswith(tail, after - len(tail))
                         and not is_word_char(text, after)
                     ):
-                        o_start, o_end = norm.span(start, after)
+                        o_start, o_end = origin[start], origin[after - 1] + 1  # norm.span
                         surface = original[o_start:o_end]
                         mentions.append(mention("term", term, surface, field, o_start, o_end))
         if len(mentions) > 1:

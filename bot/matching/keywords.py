@@ -24,7 +24,15 @@ from pathlib import Path
 from bot.matching.atoms import AtomHits, AtomIndex
 from bot.matching.forms import term_forms
 from bot.matching.mentions import mention
-from bot.matching.query import Atom, Query, QueryError, evaluate, parse_query, positive_atoms
+from bot.matching.query import (
+    Atom,
+    Node,
+    Query,
+    QueryError,
+    evaluate,
+    parse_query,
+    positive_atoms,
+)
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
 from bot.matching.scanning import Batch
 from bot.matching.text import Normalized
@@ -51,6 +59,8 @@ class KeywordIndex:
         # atoms have one user: a set each would cost 200 bytes)
         self._users: dict[str, str | set[str]] = {}
         self._atoms = AtomIndex()
+        # query text -> (its root, its positive atoms), for queries lately matched
+        self._explaining: dict[str, tuple[Node, tuple[Atom, ...]]] = {}
 
     def __len__(self) -> int:
         return len(self._queries)
@@ -196,22 +206,19 @@ class KeywordIndex:
                 by_key[atom_mention.value] = [atom_mention]
             else:
                 known.append(atom_mention)
+        users = self._users
         candidates: set[str] = set()
         for key in by_key:
-            users = self._users.get(key)
-            if isinstance(users, set):
-                candidates |= users
-            elif users is not None:
-                candidates.add(users)
+            user = users.get(key)
+            if isinstance(user, str):
+                candidates.add(user)
+            elif user is not None:
+                candidates |= user
+        queries = self._queries
         fields: dict[str, set[Field]] = {}  # atom key -> where it was found, once needed
-
-        def present(atom: Atom) -> bool:
-            where = fields.get(atom.key, ())
-            return bool(where) and (atom.field is None or atom.field in where)
-
         result: list[Mention] = []
         for query_text in sorted(candidates):
-            query = self._queries[query_text]
+            query = queries[query_text]
             if query is None:  # the usual query, a plain word: its atom's mentions are its own
                 result += by_key[query_text]
                 continue
@@ -221,22 +228,54 @@ class KeywordIndex:
                 continue
             if not fields:
                 fields.update((k, {m.field for m in ms}) for k, ms in by_key.items())
-            if evaluate(root, present):
-                for atom in positive_atoms(root):
+            if evaluate(root, lambda atom: _present(atom, fields)):
+                start = len(result)
+                atoms = self._positive_atoms(query_text, root)
+                for atom in atoms:
                     _add_supporting(result, query_text, atom, by_key)
+                if len(atoms) > 1 and len(result) - start > 1:
+                    # two atoms may find the same words ("дрон OR дрон*"): reported once.
+                    # Only here: the mentions of one atom differ, and those of two queries
+                    # differ in their value
+                    result[start:] = dict.fromkeys(result[start:])
         if len(result) > 1:
-            result = list(dict.fromkeys(result))
             result.sort(key=_title_first)
         return result
+
+    def _positive_atoms(self, query_text: str, root: Node) -> tuple[Atom, ...]:
+        """`positive_atoms(root)` of the query `query_text`, kept for the last few queries
+        that matched (working them out again costs more than the rest of `matching`)."""
+        known = self._explaining.get(query_text)
+        if known is not None and known[0] is root:
+            return known[1]
+        atoms = positive_atoms(root)
+        if len(self._explaining) >= _EXPLAINING:
+            self._explaining.clear()
+        self._explaining[query_text] = (root, atoms)
+        return atoms
+
+
+_EXPLAINING = 1024  # queries whose positive atoms `KeywordIndex` keeps at most
+
+
+def _present(atom: Atom, fields: dict[str, set[Field]]) -> bool:
+    """Whether `atom` is found (in its field), given where each atom key was found."""
+    where = fields.get(atom.key, ())
+    return bool(where) and (atom.field is None or atom.field in where)
 
 
 def _add_supporting(
     result: list[Mention], query_text: str, atom: Atom, by_key: dict[str, list[Mention]]
 ) -> None:
     """The mentions of `atom` (in its field) as mentions of the query `query_text`."""
-    for m in by_key.get(atom.key, ()):
+    key = atom.key
+    found = by_key.get(key, ())
+    if key == query_text and atom.field is None:  # a one-word query: the atom's mentions
+        result += found
+        return
+    for m in found:
         if atom.field is None or m.field == atom.field:
-            if m.value == query_text:  # a one-word query: the atom's mention is the query's
+            if m.value == query_text:
                 result.append(m)
             else:
                 result.append(mention("term", query_text, m.surface, m.field, m.start, m.end))

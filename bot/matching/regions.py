@@ -142,8 +142,9 @@ class RegionMatcher:
             f for f, p in patterns.items() if p.kind == "adj"
         }
         self._rule_of = bytearray(_rule(f, patterns[f], self._adjectives) for f in keys)
-        # the words that can block a name are found in the same pass: a text without any
-        # needs no neighbour check (a form that is such a word itself counts as one)
+        # the words that can block a name are found in the same pass: a name with none
+        # before it (or after it) needs no check of its words before (after); a form that
+        # is such a word itself counts as one
         self._blocks = bytearray(_blocking(f) for f in keys)
         for word in sorted(_BLOCKING_VOCABULARY - patterns.keys()):
             keys.append(word)
@@ -182,7 +183,7 @@ class RegionMatcher:
         if not found:
             return []
         text = norm.text
-        candidates, may_be_blocked = self._candidates(text, found, shift)
+        candidates, blocking_from, blocking_to = self._candidates(text, found, shift)
         if not candidates:
             return []
         # a candidate at or before the first word may be a dateline (`_is_dateline`)
@@ -200,12 +201,16 @@ class RegionMatcher:
                     original[o_start - 1 : o_start] in _OPEN_QUOTES
                     and _quoted(original, o_start, o_end)
                 )
-                or (may_be_blocked and _blocked_by_neighbours(text, start, end))
+                or (blocking_from < start and _blocked_by_words_before(text, start))
+                or (blocking_to >= end and word_after(text, end) in _NEXT_BLOCK_WORDS)
             ):
                 continue
             pattern = patterns[number_of[key]]
-            if rule & _READINGS and not self._reading_counts(
-                rule, pattern, original, norm, start, end
+            if (
+                rule & _READINGS
+                # the usual adjective, "Белгородской области", decided here at once
+                and not (rule & _ADJECTIVE and _REGION_NOUN_NEXT.match(text, end))
+                and not self._reading_counts(rule, pattern, original, norm, start, end)
             ):
                 continue
             mentions.append(
@@ -221,15 +226,19 @@ class RegionMatcher:
             )
         return mentions
 
-    def _candidates(self, text: str, found: list[Hit], shift: int) -> tuple[list[Candidate], bool]:
+    def _candidates(
+        self, text: str, found: list[Hit], shift: int
+    ) -> tuple[list[Candidate], int, int]:
         """Whole-word forms among a text's hits (`found`, their offsets `shift` too far) as
-        (start, end, key), leftmost longest first, and whether a word that can block one is
-        in the text (False: none is; True: one may be)."""
+        (start, end, key), leftmost longest first; and where the words that can block one
+        (`_blocked_by_words_before`, `_NEXT_BLOCK_WORDS`) start in the text: the first and
+        the last such start (len(text) + 1 and -1: none). A word next to a candidate can
+        block it only when such a word starts before it (a word before) or after it."""
         candidates: list[Candidate] = []
-        may_be_blocked = False
+        size = len(text)
+        blocking_from, blocking_to = size + 1, -1
         in_order = True  # each candidate starts after the one before ends: nothing to choose
         last_end = 0
-        size = len(text)
         number_of, blocks = self._number_of, self._blocks
         for key, start, end in found:
             start -= shift
@@ -238,7 +247,9 @@ class RegionMatcher:
             end -= shift
             after = text[end] if end < size else " "
             if blocks[key]:  # at a word's start; a whole word, unless a stem
-                may_be_blocked = may_be_blocked or blocks[key] == _STEM or not after.isalnum()
+                if blocks[key] == _STEM or not after.isalnum():
+                    blocking_from = min(blocking_from, start)
+                    blocking_to = max(blocking_to, start)
                 if not number_of[key]:
                     continue
             if after.isalnum():
@@ -251,7 +262,9 @@ class RegionMatcher:
                     in_order = False
                 candidates.append((start, end, key))
                 last_end = end
-        return (candidates if in_order else _leftmost_longest(candidates)), may_be_blocked
+        if not in_order:
+            candidates = _leftmost_longest(candidates)
+        return candidates, blocking_from, blocking_to
 
     def _reading_counts(
         self, rule: int, p: Pattern, original: str, norm: Normalized, start: int, end: int
@@ -312,7 +325,8 @@ _WORD = 2  # a blocking word: blocks a name when a word next to it is that word
 
 
 def _blocking(form: str) -> int:
-    """Whether a key is a word that can block a name (`_blocked_by_neighbours`), and how."""
+    """Whether a key is a word that can block a name (`_blocked_by_words_before`,
+    `_NEXT_BLOCK_WORDS`), and how."""
     if form in _PREV_BLOCK_STEMS or form in _BATTLE_STEMS:
         return _STEM
     return _WORD if form in _PREV_BLOCK_WORDS or form in _NEXT_BLOCK_WORDS else 0
@@ -329,7 +343,7 @@ _REGION_NOUN_NEXT = re.compile(
     rf"|(?:{_alternatives(_REGION_NOUN_STEMS)}))",
     re.S,
 )
-# every word `_blocked_by_neighbours` looks for (stems: as the start of a word)
+# every word that can block a name (stems: as the start of a word)
 _BLOCKING_VOCABULARY = frozenset(
     (*_PREV_BLOCK_WORDS, *_NEXT_BLOCK_WORDS, *_PREV_BLOCK_STEMS, *_BATTLE_STEMS)
 )
@@ -383,18 +397,19 @@ def _quoted(original: str, start: int, end: int) -> bool:
     return before in _OPEN_QUOTES and after in _CLOSE_QUOTES
 
 
-def _blocked_by_neighbours(text: str, start: int, end: int) -> bool:
-    before = words_before(text, start, 2)
-    if before and (before[0] in _PREV_BLOCK_WORDS or before[0].startswith(_PREV_BLOCK_STEMS)):
+def _blocked_by_words_before(text: str, start: int) -> bool:
+    """Whether the words before a name make it something else: a ship, a street, a club
+    ("крейсер Москва", "ул. Киевская", "Динамо Киев"), a battle ("Battle of Kursk",
+    "битва под Курском"). The word after can too: `_NEXT_BLOCK_WORDS` ("Kursk submarine")."""
+    before = word_before(text, start)
+    if before in _PREV_BLOCK_WORDS or before.startswith(_PREV_BLOCK_STEMS):
         return True
-    if before[:2] == ["of", "battle"] or (before[:1] in (["под"], ["за"]) and _battle(before)):
-        return True
-    after = words_after(text, end, 1)
-    return bool(after) and after[0] in _NEXT_BLOCK_WORDS
-
-
-def _battle(before: list[str]) -> bool:
-    return len(before) > 1 and before[1].startswith(_BATTLE_STEMS)
+    if before not in ("of", "под", "за"):  # the usual case: no battle to look for
+        return False
+    second = words_before(text, start, 2)[1:]
+    if before == "of":
+        return second == ["battle"]
+    return bool(second) and second[0].startswith(_BATTLE_STEMS)
 
 
 def _capital_counts(text: str, start: int, end: int, p: Pattern) -> bool:

@@ -31,6 +31,28 @@ class Normalized:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+class _Draft:
+    """A `Normalized` being made: the same slots, not frozen (see `_normalized`)."""
+
+    __slots__ = ("origin", "text")
+    text: str
+    origin: Sequence[int]
+
+
+_new = object.__new__
+
+
+def _normalized(text: str, origin: Sequence[int]) -> Normalized:
+    """`Normalized(text, origin)`, made in half the time: a `_Draft` filled, then made a
+    `Normalized` by assigning its class (the two have the same layout), as
+    `bot.matching.mentions.mention` makes mentions."""
+    made = _new(_Draft)
+    made.text = text
+    made.origin = origin
+    made.__class__ = Normalized  # type: ignore[assignment]
+    return made  # type: ignore[return-value]
+
+
 def _fold_char(ch: str) -> str:
     if ch in _APOSTROPHES:
         return "'"
@@ -76,7 +98,10 @@ def normalize_uncached(text: str) -> Normalized:
     """`normalize`, not cached: for a batch's texts, each normalized once."""
     special = _SPECIAL.findall(text)  # one pass: what there is to change, if anything
     if not special:
-        return _lowercased(text, text.lower())
+        folded = text.lower()
+        if "  " not in folded:  # the usual case: nothing to change but case
+            return _normalized(folded, range(len(text) + 1))
+        return _lowercased(text, folded)
     found = set(special)
     if found.isdisjoint(_DROP) and "İ" not in found:
         return _normalize_fast(text, found)
@@ -95,7 +120,7 @@ def _normalize_fast(text: str, found: set[str]) -> Normalized:
 def _lowercased(text: str, folded: str) -> Normalized:
     """`text` normalized, given `folded`: the same characters but spaces folded and cased."""
     if "  " not in folded:
-        return Normalized(folded, range(len(text) + 1))
+        return _normalized(folded, range(len(text) + 1))
     parts: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -105,7 +130,7 @@ def _lowercased(text: str, folded: str) -> Normalized:
         pos = run.end()
     parts.append(folded[pos:])
     origin.extend(range(pos, len(text) + 1))
-    return Normalized("".join(parts), tuple(origin))
+    return _normalized("".join(parts), tuple(origin))
 
 
 def _normalize_slow(text: str) -> Normalized:
@@ -124,8 +149,8 @@ def _normalize_slow(text: str) -> Normalized:
         origin.append(i)
     origin.append(len(text))
     if len(out) == len(text):  # nothing dropped: the same map the fast path gives
-        return Normalized("".join(out), range(len(text) + 1))
-    return Normalized("".join(out), tuple(origin))
+        return _normalized("".join(out), range(len(text) + 1))
+    return _normalized("".join(out), tuple(origin))
 
 
 def normalize_phrase(text: str) -> str:
@@ -177,9 +202,15 @@ def is_whole_word(text: str, start: int, end: int, *, join_hyphens: bool = False
 
 # A word character (`is_word_char`) and a word as `words_after` reads it: word characters
 # and hyphens, the hyphen not last in the text. Compiled once, so the scans run in C.
-_WORD_CHAR = r"(?:[^\W_]|(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff]))"
-_WORD = _WORD_CHAR + r"(?:" + _WORD_CHAR + r"|-(?=.))*"
-GAP = r"(?:(?!" + _WORD_CHAR + r").)*"  # what lies between two words (a regex)
+# Written for `re`'s quick paths: runs of letters in one repeat, each alternative that starts
+# with a character written first, and nothing given back (`*+`: a shorter word or gap could
+# not make a match that the longest one does not).
+_CYRILLIC = "[\u0400-\u04ff]"
+_INNER_APOSTROPHE = rf"'(?<={_CYRILLIC}')(?={_CYRILLIC})"  # an apostrophe between Cyrillic
+_WORD_CHAR = rf"(?:[^\W_]|{_INNER_APOSTROPHE})"
+_WORD = rf"{_WORD_CHAR}(?:[^\W_]+|{_INNER_APOSTROPHE}|-(?=.))*+"
+# what lies between two words (a regex): characters that are not word characters
+GAP = rf"(?:[^\w']+|_|'(?!{_CYRILLIC})|'(?<!{_CYRILLIC}'))*+"
 
 
 @functools.lru_cache(maxsize=8)
@@ -214,23 +245,38 @@ def words_after(text: str, end: int, count: int) -> list[str]:
 
 
 _ONE_WORD = _next_words(1)
-_WORD_CHARS = re.compile(_WORD_CHAR + "*")
+_WORD_CHARS = re.compile(rf"(?:[^\W_]+|{_INNER_APOSTROPHE})*+")
 
 
 def word_end(text: str, i: int) -> int:
     """The first position from `i` on that is not a word character (`is_word_char`)."""
+    if i >= 0:  # the usual case: letters, then a space or the end
+        stop = text.find(" ", i)
+        if stop < 0:
+            stop = len(text)
+        if stop == i or text[i:stop].isalnum():
+            return stop
     found = _WORD_CHARS.match(text, i)  # never None: it may match nothing
     return found.end() if found else i
 
 
 def word_before(text: str, start: int) -> str:
     """The word nearest before `start` ("" when none): `words_before(text, start, 1)`'s."""
+    if start > 0 and text[start - 1 : start] == " ":  # the usual case: "... word |"
+        word = text[text.rfind(" ", 0, start - 1) + 1 : start - 1]
+        if word.isalnum():  # letters between two spaces (or the start): that word
+            return word
     found = _ONE_WORD.match(_reversed(text), max(len(text) - start, 0))
     return "" if found is None else found.group(1).rstrip("-")[::-1]
 
 
 def word_after(text: str, end: int) -> str:
     """The word nearest at or after `end` ("" when none): `words_after(text, end, 1)`'s."""
+    if end >= 0 and text[end : end + 1] == " ":  # the usual case: "| word ..."
+        stop = text.find(" ", end + 1)
+        word = text[end + 1 : stop] if stop >= 0 else text[end + 1 :]
+        if word.isalnum():  # letters between two spaces (or the end): that word
+            return word
     found = _ONE_WORD.match(text, max(end, 0))
     return "" if found is None else found.group(1).rstrip("-")
 

@@ -174,16 +174,17 @@ _WORDS = (
     )
 )
 def test_the_blocking_words_shortcut_changes_nothing(words: list[tuple[str, str]]) -> None:
-    """A text where no ship, street, club, battle or river word was found skips the
-    neighbour checks: the same mentions as checking every candidate's neighbours."""
+    """A name with no ship, street, club, battle or river word found before it (after it)
+    skips the check of its words before (after): the same mentions as checking every
+    candidate's neighbours."""
     text = "".join(word + gap for word, gap in words)
     matcher = Gazetteer.load().matcher
     norm, hits = matcher.scan_one(text)
     found = matcher.mentions("text", text, norm, hits)
     candidates = matcher._candidates
 
-    def always_maybe_blocked(*args: Any) -> tuple[list[Candidate], bool]:
-        return candidates(*args)[0], True
+    def always_maybe_blocked(*args: Any) -> tuple[list[Candidate], int, int]:
+        return candidates(*args)[0], -1, len(text) + 1  # as if blocking words were all around
 
     with mock.patch.object(matcher, "_candidates", always_maybe_blocked):
         assert matcher.mentions("text", text, norm, hits) == found
