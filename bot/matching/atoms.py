@@ -184,17 +184,18 @@ class AtomIndex:
         slot = self._slot_of(key)
         if slot is not None:
             return slot
-        if self._free_slots:
-            slot = self._free_slots.pop()
-        else:
-            slot = len(self._owner)
-            self._owner.append(_NONE)
-            self._endings_of.append(0)
-            self._tail_of.append("")
-            self._is_prefix.append(0)
-            self._in_base.append(0)
+        slot = self._free_slots.pop() if self._free_slots else self._new_slot()
         self._delta[key] = slot
         self._dirty = True
+        return slot
+
+    def _new_slot(self) -> int:
+        slot = len(self._owner)
+        self._owner.append(_NONE)
+        self._endings_of.append(0)
+        self._tail_of.append("")
+        self._is_prefix.append(0)
+        self._in_base.append(0)
         return slot
 
     def _release(self, key: str, slot: int) -> None:
@@ -217,6 +218,37 @@ class AtomIndex:
             self._delta_slot = array("i", (self._delta[key] for key in keys))
             self._delta_automaton = _automaton(keys)
         self._dirty = False
+
+    def preload(self, keys: Iterable[str]) -> None:
+        """Build the base automaton over `keys` (the stems of terms about to be added) while
+        the index is still empty: at start-up, its build's scratch memory (12-15 MB at
+        100,000 keys) is then taken before the index's own objects exist, not on top of them.
+        The terms added next find their keys in the base; `settle` frees those none took.
+        An index that has had keys is left as it is."""
+        if self._owner or self._base is not None:
+            return
+        unique = sorted({key for key in keys if key})
+        joined = "".join(key + SEPARATOR for key in unique)
+        count = len(unique)
+        del unique
+        starts = array("I", [0])
+        at = 0
+        for _ in range(count):
+            at = joined.index(SEPARATOR, at) + 1
+            starts.append(at)
+        for _ in range(count):
+            self._in_base[self._new_slot()] = 1
+        self._base_slot = array("i", range(count))
+        self._base_keys, self._base_starts = joined, starts
+        self._base = _automaton_of(joined, starts)
+
+    def settle(self) -> None:
+        """Free the slots of preloaded keys that no term or prefix took."""
+        for slot in range(len(self._owner)):
+            if self._in_base[slot] and self._owner[slot] == _NONE and not self._is_prefix[slot]:
+                self._in_base[slot] = 0
+                self._freed_in_base += 1
+                self._free_slots.append(slot)
 
     def _rebuild_base(self) -> None:
         """One base automaton over every key, and an empty delta.

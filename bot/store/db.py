@@ -29,15 +29,16 @@ MAX_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 # power cut may lose the last few commits, but whole (items, their outbox rows and the
 # source's ETag together), so the feed is fetched again and nothing is half-done.
 # A poll with many alerts dirties more pages than SQLite's default 2 MiB cache holds, and each
-# checkpoint copies the hot index pages again: an 8 MiB cache and a checkpoint every ~16 MiB
-# of WAL (instead of ~4 MiB) write each hot page less often (bench_ingest: about 3% faster).
-# A 16 MiB cache ingests no faster and costs 8 MB of RSS at 10,000 sources (bench_memory).
+# checkpoint copies the hot index pages again: a 4 MiB cache and a checkpoint every ~16 MiB
+# of WAL (instead of ~4 MiB) write each hot page less often. A cache of 8 or 16 MiB ingested
+# no faster (bench_ingest, alternating runs) and cost 4 or 12 MB more RSS at 10,000 sources
+# (bench_memory); a new source's backlog is about 5% slower than with 8 MiB.
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-8192",
+    "PRAGMA cache_size=-4096",
     "PRAGMA wal_autocheckpoint=4000",
 )
 

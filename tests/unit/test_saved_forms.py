@@ -57,6 +57,25 @@ def test_a_stale_or_cut_short_file_is_expanded_again(tmp_path: Path) -> None:
     assert {m.value for m in index.find("Дронами атаковали", "")} == {"дрон"}
 
 
+def test_a_restart_builds_the_saved_stems_first_and_frees_those_no_query_takes(
+    tmp_path: Path,
+) -> None:
+    """The automaton is built from the file before the queries are read; a term saved but no
+    longer watched leaves a freed key, not a match; later changes work as on any index."""
+    path = tmp_path / "forms.jsonl"
+    KeywordIndex(forms_file=path).load([*QUERIES, "взрыв", "белгород"])
+    again = KeywordIndex(forms_file=path)
+    again.load(QUERIES)  # "взрыв" and "белгород" no longer watched
+    assert set(again._atoms._delta) == {"drone"}  # the prefix; saved words' stems in the base
+    assert mentions(again) == mentions(_plain(QUERIES[:-1]))
+    assert again.find("Взрывы в Белгороде", "") == []
+    again.add("белгород")
+    again.remove("дрон")
+    assert {m.value for m in again.find("Взрывы в Белгороде, дроны", "")} == {"белгород"}
+    expected = _plain([q for q in QUERIES[:-1] if q != "дрон"] + ["белгород"])
+    assert mentions(again) == mentions(expected)
+
+
 def _plain(queries: list[str]) -> KeywordIndex:
     index = KeywordIndex()
     for query in queries:
