@@ -227,20 +227,10 @@ class AtomIndex:
         An index that has had keys is left as it is."""
         if self._owner or self._base is not None:
             return
-        unique = sorted({key for key in keys if key})
-        joined = "".join(key + SEPARATOR for key in unique)
-        count = len(unique)
-        del unique
-        starts = array("I", [0])
-        at = 0
-        for _ in range(count):
-            at = joined.index(SEPARATOR, at) + 1
-            starts.append(at)
-        for _ in range(count):
+        parts = [key + SEPARATOR for key in sorted({key for key in keys if key})]
+        for _ in parts:
             self._in_base[self._new_slot()] = 1
-        self._base_slot = array("i", range(count))
-        self._base_keys, self._base_starts = joined, starts
-        self._base = _automaton_of(joined, starts)
+        self._set_base(parts, array("i", range(len(parts))))
 
     def settle(self) -> None:
         """Free the slots of preloaded keys that no term or prefix took."""
@@ -273,12 +263,17 @@ class AtomIndex:
         self._delta_automaton = None
         self._delta_slot = array("i")
         self._freed_in_base = 0
+        self._set_base(parts, slots)
+
+    def _set_base(self, parts: list[str], slots: array[int]) -> None:
+        """The base automaton over `parts` (keys, each followed by SEPARATOR), pattern k
+        being slot `slots[k]`. `parts` is emptied once joined, before the build."""
         self._base_slot = slots
         self._base_starts = starts = array("I", [0])
         for part in parts:
             starts.append(starts[-1] + len(part))
         self._base_keys = keys = "".join(parts)
-        del parts
+        parts.clear()
         self._base = _automaton_of(keys, starts)
 
     def find(self, title: str, text: str) -> list[Mention]:

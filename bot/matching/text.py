@@ -98,10 +98,7 @@ def normalize_uncached(text: str) -> Normalized:
     """`normalize`, not cached: for a batch's texts, each normalized once."""
     special = _SPECIAL.findall(text)  # one pass: what there is to change, if anything
     if not special:
-        folded = text.lower()
-        if "  " not in folded:  # the usual case: nothing to change but case
-            return _normalized(folded, range(len(text) + 1))
-        return _lowercased(text, folded)
+        return _lowercased(text, text.lower())
     found = set(special)
     if found.isdisjoint(_DROP) and "İ" not in found:
         return _normalize_fast(text, found)
