@@ -130,3 +130,21 @@ def test_scan_gives_each_text_its_own_hits(texts: list[str]) -> None:
         for hits, shift in scan(automaton(KEYS, len(KEYS)), Batch(texts))
     ]
     assert found == [sorted(reference.find_matches_as_indexes(t, overlapping=True)) for t in texts]
+
+
+def test_names_and_terms_cp1251_cannot_spell_are_found_where_they_are() -> None:
+    """Texts are searched as cp1251 bytes; "ë", "é" and CJK are searched apart, as `str`, and
+    a character cp1251 lacks (read as "?") never joins a match of the other keys."""
+    gazetteer = Gazetteer.load()
+    found = gazetteer.find("Shelling reported in Biryulëvo overnight", "")
+    assert [(m.value, m.surface, m.start) for m in found] == [("RU-MOW", "Biryulëvo", 21)]
+    index = KeywordIndex()
+    for term in ("café", "日本", "дрон"):
+        index.add(term)
+    found = index.find("Drone hits café? 日本 дронов", "")
+    assert [(m.value, m.surface, m.start) for m in found] == [
+        ("café", "café", 11),
+        ("日本", "日本", 17),
+        ("дрон", "дронов", 20),
+    ]
+    assert index.find("caf? cafe ?? 本日 本?", "") == []  # "?" stands for no other character
