@@ -26,11 +26,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Collection, Iterable
 
-from ahocorasick_rs import AhoCorasick
-
 from bot.matching.forms import term_forms
 from bot.matching.mentions import mention
-from bot.matching.scanning import NO_HITS, SEPARATOR, Batch, Hits, automaton, scan
+from bot.matching.scanning import NO_HITS, SEPARATOR, Automaton, Batch, Hits, automaton, scan
 from bot.matching.text import (
     Normalized,
     common_start,
@@ -62,14 +60,14 @@ class AtomIndex:
         self._term_ids: dict[str, int] = {}
         self._term_names: list[str] = []
         self._free_terms: list[int] = []
-        self._base: AhoCorasick | None = None
+        self._base: Automaton | None = None
         self._base_slot = array("i")  # base pattern -> slot
         self._base_keys = ""  # the base's patterns, each followed by SEPARATOR
         self._base_starts = array("I", [0])  # base pattern -> where it starts in _base_keys
         self._in_base = bytearray()  # slot -> 1 while its key is a live base pattern
         self._freed_in_base = 0  # base patterns whose slot has been freed since
         self._delta: dict[str, int] = {}  # key -> slot, for keys the base does not have
-        self._delta_automaton: AhoCorasick | None = None
+        self._delta_automaton: Automaton | None = None
         self._delta_slot = array("i")  # delta pattern -> slot
         self._owner = array("i")  # slot -> term id, _NONE or _MANY
         self._endings_of = array("i")  # slot -> its owner's endings (an `_endings` index)
@@ -173,7 +171,7 @@ class AtomIndex:
         if slot is not None or self._base is None:
             return slot
         size = len(key)
-        for pattern, start, end in self._base.find_matches_as_indexes(key, overlapping=True):
+        for pattern, start, end in self._base.find(Batch([key])):
             if start == 0 and end == size:  # the automaton as an exact lookup: no dict of keys
                 slot = self._base_slot[pattern]
                 return slot if self._in_base[slot] else None
@@ -396,11 +394,11 @@ def _span(mention: Mention) -> tuple[int, int]:
     return mention.start, mention.end
 
 
-def _automaton(keys: list[str]) -> AhoCorasick | None:
+def _automaton(keys: list[str]) -> Automaton | None:
     return automaton(keys, len(keys)) if keys else None
 
 
-def _automaton_of(joined: str, starts: array[int]) -> AhoCorasick | None:
+def _automaton_of(joined: str, starts: array[int]) -> Automaton | None:
     """The automaton over the keys in `joined`, each followed by SEPARATOR, `starts` apart:
     each key a string only while the automaton takes it in."""
     count = len(starts) - 1

@@ -3,7 +3,8 @@
 - the watch-term index kept as a base automaton plus a delta (and freed slots) finds what
   an index built afresh over the same queries finds, after any adds and removes;
 - `ItemMatcher.find_many` (a batch, searched in a worker thread) equals `find` item by item;
-- `scanning.split` hands each text exactly its own hits.
+- `scanning.scan` hands each text exactly its own hits, at character offsets, whatever
+  characters its keys and texts hold.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.matching import atoms, item_matcher
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
-from bot.matching.scanning import Batch, scan
+from bot.matching.scanning import Batch, automaton, scan
 from bot.models import Item
 
 QUERIES = [
@@ -115,12 +116,35 @@ def test_find_many_equals_find_one_by_one(chunk: int, monkeypatch: pytest.Monkey
     assert found.find(other) == matcher.find(other)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet="ab c", max_size=12), min_size=1, max_size=6))
+KEYS = ["a", "ab", "b", "ba", "c a", "ё", "бё", "a?", "?", "日", "ї", "b😀"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab cёбї?日😀", max_size=12), min_size=1, max_size=6))
 def test_scan_gives_each_text_its_own_hits(texts: list[str]) -> None:
-    automaton = ahocorasick_rs.AhoCorasick(["a", "ab", "b", "ba", "c a"])
+    """Searched as cp1251 bytes, with the keys cp1251 cannot spell (or that hold "?") in
+    `str`: the same hits, at the same character offsets, as one `str` automaton per text."""
+    reference = ahocorasick_rs.AhoCorasick(KEYS)
     found = [
-        [(k, s - shift, e - shift) for k, s, e in hits]
-        for hits, shift in scan(automaton, Batch(texts))
+        sorted((k, s - shift, e - shift) for k, s, e in hits)
+        for hits, shift in scan(automaton(KEYS, len(KEYS)), Batch(texts))
     ]
-    assert found == [automaton.find_matches_as_indexes(t, overlapping=True) for t in texts]
+    assert found == [sorted(reference.find_matches_as_indexes(t, overlapping=True)) for t in texts]
+
+
+def test_names_and_terms_cp1251_cannot_spell_are_found_where_they_are() -> None:
+    """Texts are searched as cp1251 bytes; "ë", "é" and CJK are searched apart, as `str`, and
+    a character cp1251 lacks (read as "?") never joins a match of the other keys."""
+    gazetteer = Gazetteer.load()
+    found = gazetteer.find("Shelling reported in Biryulëvo overnight", "")
+    assert [(m.value, m.surface, m.start) for m in found] == [("RU-MOW", "Biryulëvo", 21)]
+    index = KeywordIndex()
+    for term in ("café", "日本", "дрон"):
+        index.add(term)
+    found = index.find("Drone hits café? 日本 дронов", "")
+    assert [(m.value, m.surface, m.start) for m in found] == [
+        ("café", "café", 11),
+        ("日本", "日本", 17),
+        ("дрон", "дронов", 20),
+    ]
+    assert index.find("caf? cafe ?? 本日 本?", "") == []  # "?" stands for no other character
