@@ -49,6 +49,7 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
     without alerts)."""
     from bot.clock import FixedClock
     from bot.config import PollingSettings
+    from bot.gil import share_finely
     from bot.matching.gazetteer import Gazetteer
     from bot.matching.item_matcher import ItemMatcher
     from bot.matching.keywords import KeywordIndex
@@ -58,6 +59,7 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
     from bot.store.db import Database
 
     bodies = [document(b, items) for b in range(batches + 1)]
+    share_finely()  # as `Lookout.start` does
 
     class FeedBytes:
         def __init__(self) -> None:

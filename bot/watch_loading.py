@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import bot
+from bot.gil import SWITCH_INTERVAL
 from bot.heap import return_freed_memory
 from bot.matching.expand_forms import queries_input
 from bot.matching.keywords import KeywordIndex
@@ -44,8 +45,6 @@ from bot.store import chats
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
-
-SWITCH_INTERVAL = 0.0005  # seconds; sys.getswitchinterval() while the index is built
 
 
 class InterimWatchTerms(KeywordIndex):

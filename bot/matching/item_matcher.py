@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.gil import SWITCH_INTERVAL
 from bot.matching.atoms import AtomHits
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
@@ -27,7 +28,6 @@ from bot.matching.text import Normalized, normalize_uncached
 from bot.models import Field, Item, Mention
 
 CHUNK = 128  # items per search in the worker thread (fewer: the GIL handovers cost more)
-SWITCH_INTERVAL = 0.0005  # seconds; sys.getswitchinterval() while two threads share a batch
 
 # (item number in its chunk, field, the field's text, normalized) for each non-empty field
 Fields = list[tuple[int, Field, str, Normalized]]
