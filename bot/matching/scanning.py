@@ -5,7 +5,7 @@ Python works on other items; but each call must take the GIL to start and to han
 hits, so many small calls would wait on a busy main thread. A `Batch` is a batch's texts
 joined by a newline, which no normalized text or pattern contains (normalization turns every
 whitespace run into one space), so no hit spans two texts; every automaton searches the same
-joined string (its UTF-8 form, which the search needs, is made once). `scan` hands back each
+joined string (its bytes, which the search needs, are made once). `scan` hands back each
 text's share of the hits as they are, with the offset to subtract: no tuple is made again.
 
 The automata search bytes, not `str`: the batch encoded as cp1251, where every character is
