@@ -7,18 +7,16 @@ automata (the regions' and the watch terms'), apply the rules to the hits. The s
 `ahocorasick_rs`, which releases the GIL, so `find_many` (a poll's new items) searches one
 chunk of items in a worker thread while this thread normalizes the next one and applies the
 rules to the one before: the two cores share the work, and the result is exactly
-`[find(item) for item in items]`.
+`[find(item) for item in items]`. The worker takes the GIL back after each search within the
+process's switch interval, 0.5 ms in the bot (`bot.gil`), so its hits come back in time.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.gil import SWITCH_INTERVAL
 from bot.matching.atoms import AtomHits
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
@@ -60,19 +58,18 @@ class ItemMatcher:
             return _mentions(regions, terms, items, fields, _search(regions, terms, fields))
         scanner = _scanner()
         result: list[list[Mention]] = []
-        with _gil_shared_finely():
-            next_fields = _fields(chunks[1])
-            searching = scanner.submit(_search, regions, terms, next_fields)
-            fields = _fields(chunks[0])
-            found = _search(regions, terms, fields)  # here, while the worker searches the next
-            for k, chunk in enumerate(chunks):
-                result += _mentions(regions, terms, chunk, fields, found)
-                if k + 1 == len(chunks):
-                    break
-                fields, found = next_fields, searching.result()
-                if k + 2 < len(chunks):  # the one after, searched while this one's rules run
-                    next_fields = _fields(chunks[k + 2])
-                    searching = scanner.submit(_search, regions, terms, next_fields)
+        next_fields = _fields(chunks[1])
+        searching = scanner.submit(_search, regions, terms, next_fields)
+        fields = _fields(chunks[0])
+        found = _search(regions, terms, fields)  # here, while the worker searches the next
+        for k, chunk in enumerate(chunks):
+            result += _mentions(regions, terms, chunk, fields, found)
+            if k + 1 == len(chunks):
+                break
+            fields, found = next_fields, searching.result()
+            if k + 2 < len(chunks):  # the one after, searched while this one's rules run
+                next_fields = _fields(chunks[k + 2])
+                searching = scanner.submit(_search, regions, terms, next_fields)
         return result
 
 
@@ -80,18 +77,6 @@ def _chunks(items: Sequence[Item]) -> list[Sequence[Item]]:
     """`items` in chunks of about `CHUNK` (none of them much smaller than the others)."""
     count = -(-len(items) // CHUNK)
     return [items[len(items) * k // count : len(items) * (k + 1) // count] for k in range(count)]
-
-
-@contextlib.contextmanager
-def _gil_shared_finely() -> Iterator[None]:
-    """The worker waits for the GIL after each search, up to the switch interval (5 ms) while
-    this thread runs Python: at 0.5 ms, it hands back a chunk's hits in time."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
 
 
 class Matched:
