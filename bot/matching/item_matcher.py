@@ -3,19 +3,18 @@
 One `ItemMatcher` serves all chats. Which chats care about a mention is the store's business.
 
 Matching an item is three steps: normalize its title and text, search them with the
-automata (the regions' and the watch terms'), apply the rules to the hits. The search is
-`ahocorasick_rs`, which releases the GIL, so `find_many` (a poll's new items) searches one
-chunk of items in a worker thread while this thread normalizes the next one and applies the
-rules to the one before: the two cores share the work, and the result is exactly
-`[find(item) for item in items]`. The worker takes the GIL back after each search within the
-process's switch interval, 0.5 ms in the bot (`bot.gil`), so its hits come back in time.
+automata (the regions' and the watch terms'), apply the rules to the hits. `find_many` (a
+poll's new items) takes `CHUNK` items at a time through all three, on this thread. The
+automata are megabytes, and each search pushes the rules' data out of the core's caches: a
+small chunk's search pushes out less, and its hits are read while still cached. Searching
+in a worker thread gained nothing (bench_match, alternating runs: 28,000-30,000 items/s
+against 31,000-37,000 for 16-item chunks here): the hits reached the rules from the other
+core's cache, and each hand-back waited for the GIL.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from bot.matching.atoms import AtomHits
 from bot.matching.gazetteer import Gazetteer
@@ -25,7 +24,7 @@ from bot.matching.scanning import Batch, Hits
 from bot.matching.text import Normalized, normalize_uncached
 from bot.models import Field, Item, Mention
 
-CHUNK = 128  # items per search in the worker thread (fewer: the GIL handovers cost more)
+CHUNK = 16  # items per search (bench_match: 16-32 alike; 150 at once is a tenth slower)
 
 # (item number in its chunk, field, the field's text, normalized) for each non-empty field
 Fields = list[tuple[int, Field, str, Normalized]]
@@ -47,36 +46,17 @@ class ItemMatcher:
         return Matched(self, items, self.find_many(items))
 
     def find_many(self, items: Sequence[Item]) -> list[list[Mention]]:
-        """`find` of each item, searching in a worker thread while rules run here.
+        """`find` of each item, read `CHUNK` items at a time (see the module's docstring).
 
         Call it where the watch terms do not change meanwhile (the event loop's thread)."""
         regions, terms = self.gazetteer.matcher, self.watch_terms
         terms.prepare()
-        chunks = _chunks(items)
-        if len(chunks) < 2:  # too few items to share
-            fields = _fields(items)
-            return _mentions(regions, terms, items, fields, _search(regions, terms, fields))
-        scanner = _scanner()
         result: list[list[Mention]] = []
-        next_fields = _fields(chunks[1])
-        searching = scanner.submit(_search, regions, terms, next_fields)
-        fields = _fields(chunks[0])
-        found = _search(regions, terms, fields)  # here, while the worker searches the next
-        for k, chunk in enumerate(chunks):
-            result += _mentions(regions, terms, chunk, fields, found)
-            if k + 1 == len(chunks):
-                break
-            fields, found = next_fields, searching.result()
-            if k + 2 < len(chunks):  # the one after, searched while this one's rules run
-                next_fields = _fields(chunks[k + 2])
-                searching = scanner.submit(_search, regions, terms, next_fields)
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            fields = _fields(chunk)
+            result += _mentions(regions, terms, chunk, fields, _search(regions, terms, fields))
         return result
-
-
-def _chunks(items: Sequence[Item]) -> list[Sequence[Item]]:
-    """`items` in chunks of about `CHUNK` (none of them much smaller than the others)."""
-    count = -(-len(items) // CHUNK)
-    return [items[len(items) * k // count : len(items) * (k + 1) // count] for k in range(count)]
 
 
 class Matched:
@@ -133,15 +113,3 @@ def _mentions(
     for n, found_atoms in atoms.items():
         result[n] += terms.matching(found_atoms)
     return result
-
-
-_scanner_lock = threading.Lock()
-_scanners: list[ThreadPoolExecutor] = []
-
-
-def _scanner() -> ThreadPoolExecutor:
-    """The one worker thread that searches, started when first needed."""
-    with _scanner_lock:
-        if not _scanners:
-            _scanners.append(ThreadPoolExecutor(1, thread_name_prefix="match-search"))
-        return _scanners[0]
