@@ -165,7 +165,13 @@ class Lookout:
         # holds the GIL much of the time, and reading the due sources would wait for it.
         await self._started.wait()
         try:
-            await load_watch_terms(self.db, forms_file, interim, self._install_watch_terms)
+            await load_watch_terms(
+                self.db,
+                forms_file,
+                interim,
+                self._install_watch_terms,
+                self.gazetteer.matcher.keys,  # one search finds regions and terms
+            )
         except Exception:
             # Polls then fail with this error, so no item is matched against part of them.
             log.exception("event=watch_terms_load_failed")

@@ -42,6 +42,7 @@ from bot.matching.keywords import KeywordIndex
 from bot.matching.morph import release_analyzers
 from bot.matching.query import Query
 from bot.matching.saved_forms import is_current
+from bot.matching.scanning import Keys
 from bot.store import chats
 from bot.store.db import Database
 
@@ -75,10 +76,13 @@ def replay(journal: list[tuple[str, bool]], index: KeywordIndex) -> None:
             index.remove(text)
 
 
-def build_index(queries: list[str], forms_file: Path | None) -> KeywordIndex:
-    """Every query in a new index, ready to search (run in a worker thread); what the load
-    freed is handed back to the system."""
-    index = KeywordIndex(forms_file)
+def build_index(
+    queries: list[str], forms_file: Path | None, alongside: Keys | None = None
+) -> KeywordIndex:
+    """Every query in a new index, ready to search (run in a worker thread), its automaton
+    finding `alongside` too (the gazetteer's forms: `KeywordIndex.find_alongside`); what the
+    load freed is handed back to the system."""
+    index = KeywordIndex(forms_file, alongside)
     for query in index.load(queries):  # stored before queries were parsed
         log.warning("event=unreadable_watch_query term=%r", query)
     index.find("lookout", "")  # builds the automaton here rather than on the loop
@@ -134,15 +138,17 @@ async def load_watch_terms(
     forms_file: Path | None,
     interim: InterimWatchTerms,
     install: Callable[[KeywordIndex], None],
+    alongside: Keys | None = None,
 ) -> KeywordIndex:
     """Load every chat's watch queries, then `install` the index in the interim one's place.
 
-    `interim` must be in place (where chats' commands reach it) before this starts."""
+    `interim` must be in place (where chats' commands reach it) before this starts.
+    `alongside`: keys its automaton finds too (`build_index`)."""
     started = time.perf_counter()
     queries = await chats.all_watch_terms(db.conn)
     if queries and forms_file is not None and not is_current(forms_file):
         await expand_forms_apart(queries, forms_file)
-    building = asyncio.ensure_future(asyncio.to_thread(build_index, queries, forms_file))
+    building = asyncio.ensure_future(asyncio.to_thread(build_index, queries, forms_file, alongside))
     try:
         index = await asyncio.shield(building)
     except asyncio.CancelledError:

@@ -25,10 +25,20 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Iterable
+from itertools import chain
 
 from bot.matching.forms import term_forms
 from bot.matching.mentions import mention
-from bot.matching.scanning import NO_HITS, SEPARATOR, Automaton, Batch, Hits, automaton, scan
+from bot.matching.scanning import (
+    NO_HITS,
+    SEPARATOR,
+    Automaton,
+    Batch,
+    Hits,
+    Keys,
+    automaton,
+    scan,
+)
 from bot.matching.text import (
     Normalized,
     common_start,
@@ -61,7 +71,8 @@ class AtomIndex:
         self._term_names: list[str] = []
         self._free_terms: list[int] = []
         self._base: Automaton | None = None
-        self._base_slot = array("i")  # base pattern -> slot
+        self._base_slot = array("i")  # base pattern - _base_first -> slot
+        self._base_first = 0  # the base's first atom pattern (before it: alongside keys)
         self._base_keys = ""  # the base's patterns, each followed by SEPARATOR
         self._base_starts = array("I", [0])  # base pattern -> where it starts in _base_keys
         self._in_base = bytearray()  # slot -> 1 while its key is a live base pattern
@@ -81,6 +92,21 @@ class AtomIndex:
         self._free_slots: list[int] = []
         self._prefix_count = 0
         self._dirty = False  # the delta automaton is not over `_delta`'s keys
+        self._alongside: Keys | None = None  # another reader's keys, first in the base
+        self._stale = False  # the base automaton is not over `_alongside` as it should be
+
+    def find_alongside(self, keys: Keys) -> None:
+        """Put `keys` (another reader's: the gazetteer's forms) first in the base automaton
+        (patterns below `keys.count`), so that one search over a text finds theirs and the
+        atoms' (`scan`); `mentions` skips their hits. Takes effect at the next `prepare`."""
+        if keys is not self._alongside:
+            self._alongside = keys
+            self._stale = True
+
+    @property
+    def first_own(self) -> int:
+        """The base automaton's first pattern that is an atom's (those before: `alongside`)."""
+        return self._alongside.count if self._alongside is not None else 0
 
     def __len__(self) -> int:
         return len(self._term_ids) + self._prefix_count
@@ -170,11 +196,13 @@ class AtomIndex:
         slot = self._delta.get(key)
         if slot is not None or self._base is None:
             return slot
-        size = len(key)
+        size, first = len(key), self._base_first
         for pattern, start, end in self._base.find(Batch([key])):
-            if start == 0 and end == size:  # the automaton as an exact lookup: no dict of keys
-                slot = self._base_slot[pattern]
-                return slot if self._in_base[slot] else None
+            # the automaton as an exact lookup: no dict of keys
+            if start == 0 and end == size and pattern >= first:
+                slot = self._base_slot[pattern - first]
+                if self._in_base[slot]:
+                    return slot
         return None
 
     def _slot(self, key: str) -> int:
@@ -209,7 +237,7 @@ class AtomIndex:
 
     def prepare(self) -> None:
         """Make the automata cover every key (before a search; `find` calls it)."""
-        if len(self._delta) + self._freed_in_base > REBUILD_AFTER:
+        if self._stale or len(self._delta) + self._freed_in_base > REBUILD_AFTER:
             self._rebuild_base()
         elif self._dirty:
             keys = [key for key in self._delta if key]  # an automaton has no empty key
@@ -225,6 +253,7 @@ class AtomIndex:
         An index that has had keys is left as it is."""
         if self._owner or self._base is not None:
             return
+        self._stale = False
         parts = [key + SEPARATOR for key in sorted({key for key in keys if key})]
         for _ in parts:
             self._in_base[self._new_slot()] = 1
@@ -272,7 +301,9 @@ class AtomIndex:
             starts.append(starts[-1] + len(part))
         self._base_keys = keys = "".join(parts)
         parts.clear()
-        self._base = _automaton_of(keys, starts)
+        self._base_first = self.first_own
+        self._base = _automaton_of(keys, starts, self._alongside)
+        self._stale = False
 
     def find(self, title: str, text: str) -> list[Mention]:
         """Mentions of watched atoms, title first, in text order."""
@@ -302,10 +333,11 @@ class AtomIndex:
         if not (base_hits or delta_hits):
             return []
         base_slot, delta_slot, in_base = self._base_slot, self._delta_slot, self._in_base
+        first = self._base_first
         hits = [
             (end - base_shift, start - base_shift, slot)
             for pattern, start, end in base_hits
-            if in_base[slot := base_slot[pattern]]
+            if pattern >= first and in_base[slot := base_slot[pattern - first]]
         ]
         if delta_hits:  # in the order pyahocorasick gave, which ties among mentions keep
             hits += [
@@ -398,13 +430,15 @@ def _automaton(keys: list[str]) -> Automaton | None:
     return automaton(keys, len(keys)) if keys else None
 
 
-def _automaton_of(joined: str, starts: array[int]) -> Automaton | None:
-    """The automaton over the keys in `joined`, each followed by SEPARATOR, `starts` apart:
-    each key a string only while the automaton takes it in."""
+def _automaton_of(joined: str, starts: array[int], alongside: Keys | None) -> Automaton | None:
+    """The automaton over `alongside`'s keys, then the keys in `joined`, each followed by
+    SEPARATOR, `starts` apart: each key a string only while the automaton takes it in."""
     count = len(starts) - 1
-    if not count:
+    first = alongside.count if alongside is not None else 0
+    if not count + first:
         return None
-    return automaton((joined[starts[k] : starts[k + 1] - 1] for k in range(count)), count)
+    ours = (joined[starts[k] : starts[k + 1] - 1] for k in range(count))
+    return automaton(chain(alongside or (), ours), first + count)
 
 
 _STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own

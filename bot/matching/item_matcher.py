@@ -20,7 +20,7 @@ from bot.matching.atoms import AtomHits
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
 from bot.matching.regions import RegionMatcher
-from bot.matching.scanning import Batch, Hits
+from bot.matching.scanning import Batch
 from bot.matching.text import Normalized, normalize_uncached
 from bot.models import Field, Item, Mention
 
@@ -28,7 +28,6 @@ CHUNK = 16  # items per search (bench_match: 16-32 alike; 150 at once is a tenth
 
 # (item number in its chunk, field, the field's text, normalized) for each non-empty field
 Fields = list[tuple[int, Field, str, Normalized]]
-Found = tuple[list[Hits], list[AtomHits]]  # a chunk's fields' region hits and term hits
 
 
 class ItemMatcher:
@@ -36,10 +35,20 @@ class ItemMatcher:
         self.gazetteer = gazetteer
         self.watch_terms = watch_terms
 
+    @property
+    def watch_terms(self) -> KeywordIndex:
+        return self._watch_terms
+
+    @watch_terms.setter
+    def watch_terms(self, index: KeywordIndex) -> None:
+        """Match against `index` from now on; it finds the gazetteer's forms too (an index
+        made with them, as `bot.watch_loading` makes it, is not rebuilt)."""
+        index.find_alongside(self.gazetteer.matcher.keys)
+        self._watch_terms = index
+
     def find(self, item: Item) -> list[Mention]:
-        return self.gazetteer.find(item.title, item.text) + self.watch_terms.find(
-            item.title, item.text
-        )
+        """The item's regions (title's, then text's), then the watch queries it matches."""
+        return self.find_many([item])[0]
 
     def found_in(self, items: Sequence[Item]) -> Matched:
         """The items' mentions, found at once by `find_many`, for code that asks `find`."""
@@ -55,7 +64,7 @@ class ItemMatcher:
         for start in range(0, len(items), CHUNK):
             chunk = items[start : start + CHUNK]
             fields = _fields(chunk)
-            result += _mentions(regions, terms, chunk, fields, _search(regions, terms, fields))
+            result += _mentions(regions, terms, chunk, fields, _search(terms, fields))
         return result
 
 
@@ -85,10 +94,9 @@ def _fields(items: Sequence[Item]) -> Fields:
     return fields
 
 
-def _search(regions: RegionMatcher, terms: KeywordIndex, fields: Fields) -> Found:
-    """Both automata's hits in each field (the GIL released while they search)."""
-    batch = Batch([norm.text for _, _, _, norm in fields])
-    return regions.scan(batch), terms.scan(batch)
+def _search(terms: KeywordIndex, fields: Fields) -> list[AtomHits]:
+    """Each field's hits: regions' and atoms' in the base automaton's, and the delta's."""
+    return terms.scan(Batch([norm.text for _, _, _, norm in fields]))
 
 
 def _mentions(
@@ -96,17 +104,20 @@ def _mentions(
     terms: KeywordIndex,
     items: Sequence[Item],
     fields: Fields,
-    found: Found,
+    found: list[AtomHits],
 ) -> list[list[Mention]]:
-    """Each item's mentions, from its fields' hits: as `ItemMatcher.find` gives them (its
-    regions, title's then text's, then the queries its atoms make true)."""
+    """Each item's mentions, from its fields' hits: its regions, title's then text's, then
+    the queries its atoms make true."""
     result: list[list[Mention]] = [[] for _ in items]
     atoms: dict[int, list[Mention]] = {}  # item number -> its atom mentions, if any
     region_mentions, atom_mentions = regions.mentions, terms.atom_mentions
-    for (n, field, value, norm), region_hits, term_hits in zip(fields, *found, strict=True):
-        if region_hits[0]:
-            result[n] += region_mentions(field, value, norm, region_hits)
-        if term_hits[0][0] or term_hits[1][0]:  # most fields have no hit on any term
+    first_own = terms.first_own  # base patterns below it are the regions' forms
+    for (n, field, value, norm), term_hits in zip(fields, found, strict=True):
+        hits = term_hits[0][0]
+        if hits:
+            result[n] += region_mentions(field, value, norm, term_hits[0])
+        # most fields have no hit on any atom (max: the hit on the highest pattern)
+        if (hits and max(hits)[0] >= first_own) or term_hits[1][0]:
             found_atoms = atom_mentions(field, value, norm, term_hits)
             if found_atoms:
                 atoms.setdefault(n, []).extend(found_atoms)

@@ -34,7 +34,7 @@ from bot.matching.query import (
     positive_atoms,
 )
 from bot.matching.saved_forms import FormsWriter, append_forms, read_forms
-from bot.matching.scanning import Batch
+from bot.matching.scanning import Batch, Keys
 from bot.matching.text import Normalized
 from bot.models import Field, Mention
 
@@ -46,9 +46,10 @@ log = logging.getLogger(__name__)
 class KeywordIndex:
     """Every watch query of every chat, found in one pass over an item."""
 
-    def __init__(self, forms_file: Path | None = None) -> None:
+    def __init__(self, forms_file: Path | None = None, alongside: Keys | None = None) -> None:
         """`forms_file`: where words' and phrases' forms are saved (`bot.matching.saved_forms`)
-        so that `load` at the next start does not expand them again; None: not saved."""
+        so that `load` at the next start does not expand them again; None: not saved.
+        `alongside`: keys to find in the same search (`find_alongside`)."""
         self._forms_file = forms_file
         self._forms_writer: FormsWriter | None = None
         # query text -> its formula; None for a plain word or phrase watched as typed (its
@@ -59,6 +60,8 @@ class KeywordIndex:
         # atoms have one user: a set each would cost 200 bytes)
         self._users: dict[str, str | set[str]] = {}
         self._atoms = AtomIndex()
+        if alongside is not None:
+            self._atoms.find_alongside(alongside)
         # query text -> (its root, its positive atoms), for queries lately matched
         self._explaining: dict[str, tuple[Node, tuple[Atom, ...]]] = {}
 
@@ -202,6 +205,18 @@ class KeywordIndex:
     def prepare(self) -> None:
         """Ready the index for `scan` (`find` does it itself)."""
         self._atoms.prepare()
+
+    def find_alongside(self, keys: Keys) -> None:
+        """Find `keys` too, in the same search (`scan`): the gazetteer's forms, first in the
+        automaton, so one pass over an item finds regions and watch terms. Their hits, on
+        patterns below `first_own`, are left to their reader. A change rebuilds the automaton
+        at the next search."""
+        self._atoms.find_alongside(keys)
+
+    @property
+    def first_own(self) -> int:
+        """`scan`'s base hits on patterns below this are the `find_alongside` keys'."""
+        return self._atoms.first_own
 
     def scan(self, batch: Batch) -> list[AtomHits]:
         """The index's hits in each normalized text (after `prepare`): GIL-free, any thread.

@@ -20,10 +20,10 @@ The rules, from the labelling spec (`tests/data/corpus/README.md`):
    battle or river word ("submarine Kursk", "Dynamo Kyiv", "Battle of Kursk", "Dnipro
    River", "берега Дніпра").
 
-Pure functions over strings; the automaton is built once by `RegionMatcher`. It is an
-`ahocorasick_rs` one: a third faster than pyahocorasick, a quarter of its memory, and it
-releases the GIL while it searches, so `scan` can run in a worker thread while Python applies
-these rules to other items (`bot.matching.item_matcher.ItemMatcher.find_many`).
+Pure functions over strings; `RegionMatcher` keeps every form (its `keys`). An item's
+forms are found by one `ahocorasick_rs` automaton (a third faster than pyahocorasick, a
+quarter of its memory): the watch terms' one, which holds these keys first
+(`bot.matching.item_matcher`), or, for `RegionMatcher.find` alone, its own.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.matching.mentions import mention
-from bot.matching.scanning import NO_HITS, Batch, Hit, Hits, automaton, scan
+from bot.matching.scanning import NO_HITS, Automaton, Batch, Hit, Hits, Keys, automaton, scan
 from bot.matching.text import (
     GAP,
     Normalized,
@@ -125,12 +125,13 @@ _JOINERS = "'-"  # what can join a word to the next (normalized apostrophes and 
 class RegionMatcher:
     """All gazetteer forms in one automaton, and the context rules above.
 
-    Kept small: the automaton keeps no strings, a form is its index there (its key), and a
-    form's pattern is a small int (`_number_of`); forms that stand for the same thing share
-    one `Pattern`. What the rules need to know of a key is worked out once, here: which
-    rule reads it (`_rule_of`) and whether it is a word that can block a name (`_blocks`).
-    Finding is two steps, so that a batch can search in a worker thread while the rules run
-    here: `scan` (the automaton, without the GIL), then `mentions`."""
+    Kept small: the forms are kept joined in one string (`keys`), a form is its index there
+    (its key), and a form's pattern is a small int (`_number_of`); forms that stand for the
+    same thing share one `Pattern`. What the rules need to know of a key is worked out once,
+    here: which rule reads it (`_rule_of`) and whether it is a word that can block a name
+    (`_blocks`). Finding is two steps: a search, then `mentions` over its hits. The search
+    is usually not this matcher's own (`scan`): the watch terms' automaton holds these keys
+    first, so one search over an item finds both (`bot.matching.item_matcher`)."""
 
     def __init__(self, patterns: dict[str, Pattern], adjectives: Iterable[str] = ()) -> None:
         """`adjectives`: every region-adjective form, also those a town's form shadows."""
@@ -151,7 +152,10 @@ class RegionMatcher:
             self._number_of.append(0)
             self._rule_of.append(0)
             self._blocks.append(_blocking(word))
-        self._automaton = automaton(keys, len(keys)) if patterns else None
+        # kept for the watch terms' automaton, which finds them too (`ItemMatcher`); this
+        # one's own is built when first asked for (`find` on its own: /recent, eval)
+        self.keys = Keys(keys if patterns else ())
+        self._automaton: Automaton | None = None
 
     def find(self, title: str, text: str) -> list[Mention]:
         fields: tuple[tuple[Field, str], ...] = (("title", title), ("text", text))
@@ -169,12 +173,15 @@ class RegionMatcher:
 
     def scan(self, batch: Batch) -> list[Hits]:
         """The automaton's hits in each normalized text; safe in any thread, GIL released."""
-        if self._automaton is None:
+        if not self.keys.count:
             return [NO_HITS] * len(batch)
+        if self._automaton is None:
+            self._automaton = automaton(self.keys, self.keys.count)
         return scan(self._automaton, batch)
 
     def mentions(self, field: Field, original: str, norm: Normalized, hits: Hits) -> list[Mention]:
-        """The regions `original` mentions, from `scan`'s hits in its normalized text.
+        """The regions `original` mentions, from `scan`'s hits in its normalized text (or an
+        automaton's whose first patterns are `keys`: hits on any later one are not read).
 
         The checks every reading shares come first, cheapest first (they only rule a
         candidate out, so their order changes nothing); most candidates pass them all and
@@ -239,8 +246,10 @@ class RegionMatcher:
         blocking_from, blocking_to = size + 1, -1
         in_order = True  # each candidate starts after the one before ends: nothing to choose
         last_end = 0
-        number_of, blocks = self._number_of, self._blocks
+        number_of, blocks, limit = self._number_of, self._blocks, self.keys.count
         for key, start, end in found:
+            if key >= limit:
+                continue  # another reader's key
             start -= shift
             if start and text[start - 1].isalnum():
                 continue  # most hits sit inside a longer word

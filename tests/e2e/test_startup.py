@@ -22,6 +22,7 @@ from bot.app import Lookout
 from bot.matching import atoms, forms, morph
 from bot.matching.keywords import KeywordIndex
 from bot.matching.saved_forms import is_current
+from bot.matching.scanning import Keys
 from bot.sandbox.botapi import BotApiSandbox
 from bot.store import sources as source_store
 from tests.e2e.chat_support import Talk
@@ -53,9 +54,9 @@ def held_load(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release = threading.Event()
     build = watch_loading.build_index
 
-    def held(queries: list[str], forms_file: Path | None) -> KeywordIndex:
+    def held(queries: list[str], forms_file: Path | None, alongside: Keys | None) -> KeywordIndex:
         release.wait(timeout=30)
-        return build(queries, forms_file)
+        return build(queries, forms_file, alongside)
 
     monkeypatch.setattr(watch_loading, "build_index", held)
     yield release
@@ -133,7 +134,7 @@ async def test_watch_and_unwatch_while_queries_load_are_kept(
 async def test_a_failed_load_fails_polls_rather_than_match_part_of_the_queries(
     feed: LocalFeed, make_lookout: LookoutFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(queries: list[str], forms_file: Path | None) -> KeywordIndex:
+    def broken(queries: list[str], forms_file: Path | None, alongside: Keys | None) -> KeywordIndex:
         raise OSError("disk gone")
 
     monkeypatch.setattr(watch_loading, "build_index", broken)

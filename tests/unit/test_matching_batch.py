@@ -2,7 +2,9 @@
 
 - the watch-term index kept as a base automaton plus a delta (and freed slots) finds what
   an index built afresh over the same queries finds, after any adds and removes;
-- `ItemMatcher.find_many` (a batch, searched in a worker thread) equals `find` item by item;
+  (also with another reader's keys first in its automaton, some of them the atoms' own);
+- `ItemMatcher.find_many` (a batch, one search finding regions and watch terms) gives what
+  the gazetteer and the index give each on their own, item by item;
 - `scanning.scan` hands each text exactly its own hits, at character offsets, whatever
   characters its keys and texts hold.
 """
@@ -20,8 +22,8 @@ from bot.matching import atoms, item_matcher
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
-from bot.matching.scanning import Batch, automaton, scan
-from bot.models import Item
+from bot.matching.scanning import Batch, Keys, automaton, scan
+from bot.models import Item, Mention
 
 QUERIES = [
     "дрон",
@@ -58,12 +60,16 @@ def fresh_index(queries: set[str]) -> KeywordIndex:
     return index
 
 
+# another reader's keys, as the gazetteer's forms are: some are the atoms' stems too
+ALONGSIDE = ["белгород", "дрон", "обстрел", "drone", "пво", "харкові"]
+
+
 @settings(max_examples=60, deadline=None)
-@given(changes, st.integers(min_value=0, max_value=6))
+@given(changes, st.integers(min_value=0, max_value=6), st.booleans())
 def test_base_and_delta_find_what_a_fresh_index_finds(
-    steps: list[tuple[str, bool]], rebuild_after: int
+    steps: list[tuple[str, bool]], rebuild_after: int, alongside: bool
 ) -> None:
-    index = KeywordIndex()
+    index = KeywordIndex(alongside=Keys(ALONGSIDE) if alongside else None)
     watched: set[str] = set()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(atoms, "REBUILD_AFTER", rebuild_after)  # rebuilds the base often
@@ -97,19 +103,44 @@ def item(title: str, text: str) -> Item:
     return Item("src", title + text, None, title, text, datetime(2026, 1, 1, tzinfo=UTC), "ru")
 
 
+def test_another_readers_keys_come_first_and_are_not_atoms() -> None:
+    index = KeywordIndex(alongside=Keys(ALONGSIDE))
+    index.add("дрон")
+    index.find("", "")  # the base automaton: ALONGSIDE, then the atoms' stems
+    assert index.first_own == len(ALONGSIDE)
+    (base, _), delta = index.scan(Batch(["дроны над белгородом"]))[0]
+    assert sorted(pattern for pattern, _, _ in base) == [0, 1, len(ALONGSIDE)]
+    assert delta == ([], 0)
+    assert [m.value for m in index.find("дроны над белгородом", "")] == ["дрон"]
+    index.find_alongside(Keys(["курск"]))  # another set: the base is built again
+    index.find("", "")
+    assert index.first_own == 1
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
-def test_find_many_equals_find_one_by_one(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_many_finds_what_each_reader_finds_alone(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(item_matcher, "CHUNK", chunk)
+    gazetteer = Gazetteer.load()
     index = fresh_index(set(QUERIES))
-    matcher = ItemMatcher(Gazetteer.load(), index)
+    matcher = ItemMatcher(gazetteer, index)  # the index now finds the gazetteer's forms too
+    alone = fresh_index(set(QUERIES))  # without them
+
+    def each_alone(i: Item) -> list[Mention]:
+        return gazetteer.find(i.title, i.text) + alone.find(i.title, i.text)
+
     items = [item(t, x) for t in TEXTS for x in TEXTS]
     items += [item("Курской области", "МОСКВА — «Москва» под Курском"), item("", "")]
-    expected = [matcher.find(i) for i in items]
+    expected = [each_alone(i) for i in items]
     assert any(expected)
     assert matcher.find_many(items) == expected
+    assert [matcher.find(i) for i in items] == expected
     assert matcher.find_many([]) == []
-    index.add("Курск")  # in the delta: the batch path searches it as well
-    assert matcher.find_many(items) == [matcher.find(i) for i in items]
+    index.add("Курск")  # in the delta (and a region's form): the batch searches it as well
+    alone.add("Курск")
+    assert any(m.value == "Курск" for ms in matcher.find_many(items) for m in ms)
+    assert matcher.find_many(items) == [each_alone(i) for i in items]
     found = matcher.found_in(items)
     assert [found.find(i) for i in items] == [matcher.find(i) for i in items]
     other = item("Дрон над Белгородом", "")
