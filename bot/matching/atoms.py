@@ -8,8 +8,9 @@ word ends there. Endings come in a few thousand distinct sets shared by all term
 term costs a stem and a small int, a third of what its forms would. A prefix is
 added by its stem ("дрон") and matches any word that starts with it; its mention spans the
 whole word and is reported under the key "дрон*". Words and prefixes share the automaton,
-so an item is read once however many chats watch however many atoms. User input is never
-compiled as a regular expression.
+so an item is read once however many chats watch however many atoms; another reader's keys
+(the gazetteer's forms) can come first in the same automaton (`find_alongside`), so that one
+search serves both. User input is never compiled as a regular expression.
 
 The automata are `ahocorasick_rs` ones (a third faster than pyahocorasick, a third of its
 memory, and they release the GIL while they search, so a batch's search can run in a worker
