@@ -13,13 +13,13 @@ so an item is read once however many chats watch however many atoms; another rea
 search serves both. User input is never compiled as a regular expression.
 
 The automata are `ahocorasick_rs` ones (a third faster than pyahocorasick, a third of its
-memory, and they release the GIL while they search, so a batch's search can run in a worker
-thread: `bot.matching.item_matcher.ItemMatcher.find_many`), and these cannot change once
-built. So the keys live in two: a "base" automaton over most of them and a small "delta" one
-over those added since the base was built. Adding a key rebuilds only the delta (before the
-next search: milliseconds); removing one only frees its slot (hits on it are ignored); once
-the delta or the freed keys pass `REBUILD_AFTER`, the base is built again over every key
-(0.2 s at 100,000 keys; the whole pyahocorasick automaton used to be rebuilt at every change).
+memory; a poll's items are searched a chunk at a time: `bot.matching.item_matcher`), and
+these cannot change once built. So the keys live in two: a "base" automaton over most of
+them and a small "delta" one over those added since the base was built. Adding a key
+rebuilds only the delta (before the next search: milliseconds); removing one only frees its
+slot (hits on it are ignored); once the delta or the freed keys pass `REBUILD_AFTER`, the
+base is built again over every key (0.2 s at 100,000 keys; the whole pyahocorasick
+automaton used to be rebuilt at every change).
 """
 
 from __future__ import annotations
@@ -106,8 +106,9 @@ class AtomIndex:
 
     @property
     def first_own(self) -> int:
-        """The base automaton's first pattern that is an atom's (those before: `alongside`)."""
-        return self._alongside.count if self._alongside is not None else 0
+        """The base automaton's first pattern that is an atom's (those before: `alongside`'s
+        keys, as the base was last built)."""
+        return self._base_first
 
     def __len__(self) -> int:
         return len(self._term_ids) + self._prefix_count
@@ -302,8 +303,9 @@ class AtomIndex:
             starts.append(starts[-1] + len(part))
         self._base_keys = keys = "".join(parts)
         parts.clear()
-        self._base_first = self.first_own
-        self._base = _automaton_of(keys, starts, self._alongside)
+        alongside = self._alongside
+        self._base_first = alongside.count if alongside is not None else 0
+        self._base = _automaton_of(keys, starts, alongside)
         self._stale = False
 
     def find(self, title: str, text: str) -> list[Mention]:

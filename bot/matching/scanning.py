@@ -1,8 +1,7 @@
 """Searching many normalized texts with one `ahocorasick_rs` call, one byte per character.
 
-An `ahocorasick_rs.AhoCorasick` search releases the GIL, so a worker thread can search while
-Python works on other items; but each call must take the GIL to start and to hand back its
-hits, so many small calls would wait on a busy main thread. A `Batch` is a batch's texts
+Each `ahocorasick_rs` call costs the same to start and to hand back its hits however short
+its text, so a chunk of texts is searched in one call. A `Batch` is a batch's texts
 joined by a newline, which no normalized text or pattern contains (normalization turns every
 whitespace run into one space), so no hit spans two texts; every automaton searches the same
 joined string (its bytes, which the search needs, are made once). `scan` hands back each
