@@ -1,6 +1,6 @@
 """Throughput of matching: one KeywordIndex (100,000 synthetic watch queries: words, phrases,
 and some OR / NOT / prefix queries) plus all regions, the dev corpus's items matched as one
-batch the way a poll's new items are (`ItemMatcher.find_many`: the searches in a worker thread),
+batch the way a poll's new items are (`ItemMatcher.find_many`: one search finds both),
 against one compiled regex per term (on a smaller term count, it is slow).
 
     python -m bench.bench_match [--scale 1.0]

@@ -104,7 +104,7 @@ class Lookout:
         queries still load in the background (`bot.watch_loading`): fetches go ahead, and
         items wait for the load before they are stored and matched."""
         install_redaction(self.token)  # before anything can log a Bot API URL
-        share_finely()  # the database's and the searches' threads get the GIL back sooner
+        share_finely()  # the database's thread gets the GIL back sooner
         self.db = await Database.open(self.settings.database)
         async with self.db.write() as conn:
             await source_store.upsert_sources(conn, self.sources)

@@ -238,7 +238,7 @@ class Pipeline:
             new=new,
             primed=primed,
             now=now,
-            matcher=self.matcher.found_in([item for _, item in new]),  # one batch, two cores
+            matcher=self.matcher.found_in([item for _, item in new]),  # the whole batch at once
             region_name=self.region_name,
             settings=self.delivery,
             story_pool=self.story_pool,

@@ -255,7 +255,6 @@ class AtomIndex:
         An index that has had keys is left as it is."""
         if self._owner or self._base is not None:
             return
-        self._stale = False
         parts = [key + SEPARATOR for key in sorted({key for key in keys if key})]
         for _ in parts:
             self._in_base[self._new_slot()] = 1
