@@ -352,6 +352,8 @@ def _atom(token: _Token, field: Field | None) -> Atom:
         # A prefix is written unquoted, so one that reads as "field:word" once punctuation and
         # accents are gone ("¿o:A*", "o:\u0301a*") would not parse back: refuse it as a field.
         head, colon, rest = stem.partition(":")
+        if colon and head in _FIELDS:  # "🙂title:-дрон*" reads back as "title:" then "-дрон*"
+            raise QueryError("needs_term_after", token.column, head)
         if colon and head.isalpha() and rest[:1].isalpha():
             raise QueryError("unknown_field", token.column, head)
         return Atom(stem, prefix=True, field=field)

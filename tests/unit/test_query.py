@@ -88,6 +88,7 @@ def test_parse(text: str, canonical: str, root: object) -> None:
         ("!!! дрон", "no_letters", 1),
         ("дрон -", "no_letters", 6),
         ("author:иванов", "unknown_field", 1),
+        ("🙂title:-дрон*", "needs_term_after", 1),  # a prefix that would read back as title:
         ("-учения", "only_negative", 0),
         ("дрон OR -учения", "only_negative", 0),
         ("   ", "empty", 0),
