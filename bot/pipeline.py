@@ -1,7 +1,8 @@
 """One poll of one source, from the network to the outbox:
 
     due sources | fetch (conditional GET) | parse | normalize | store (dedup: only new rows)
-        | match (regions + watch terms) | subscribers | render | outbox
+        | match (regions + watch terms) | subscribers | outbox (what each alert says; it is
+        rendered when the sender reads the row)
 
 Everything after the fetch lands in one SQLite transaction with the source's new
 ETag/Last-Modified: a crash at any point loses no item and saves no ETag without its items.

@@ -23,7 +23,7 @@ import aiosqlite
 
 from bot.config import DeliverySettings
 from bot.delivery.buttons import JsonDict, mute_keyboard
-from bot.delivery.render import ItemAlerts
+from bot.delivery.render import encode_spans, headline, matched_spans
 from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
@@ -248,12 +248,11 @@ def _owed(
     the item's mentions; chats told the same things in one language share one body."""
     bodies: dict[Wording, outbox.AlertBody] = {}
     owed: list[outbox.Owed] = []
-    texts = ItemAlerts(alert.item, alert.source_title, alert.mentions)
     for chat_id in sorted(chats_here):
         wording = chats_here[chat_id]
         body = bodies.get(wording)
         if body is None:
-            body = _alert_body(alert, texts, wording, story_id, source, region_name, settings, also)
+            body = _alert_body(alert, wording, story_id, source, region_name, settings, also)
             bodies[wording] = body
         owed.append((chat_id, body))
     return owed
@@ -291,7 +290,6 @@ class Audience:
 
 def _alert_body(
     alert: Alert,
-    texts: ItemAlerts,
     wording: Wording,
     story_id: int,
     source: Source,
@@ -299,23 +297,38 @@ def _alert_body(
     settings: DeliverySettings,
     also: list[tuple[str, str]],
 ) -> outbox.AlertBody:
-    """The alert text and mute buttons, for every chat told the same regions and terms."""
+    """What the alert says and its mute buttons, for every chat told the same regions and
+    terms. Its text is rendered when the sender reads the row (outbox.Said)."""
     lang, regions, terms = wording
-
-    def names(code: str) -> str:
-        return region_name(code, lang)
-
-    return outbox.AlertBody(
-        item_id=alert.item_id,
-        dedup_key=f"story:{story_id}",
-        text=texts.render(regions, terms, lang, names),
-        story_id=story_id,
-        source=source.name,
-        regions=regions,
-        terms=terms,
-        reply_markup=_keyboard(source.name, source.title, terms, lang, settings.mute_hours),
-        also=also,
+    said = outbox.Said(
+        lang,
+        _headline(regions, terms, lang, region_name),
+        encode_spans(matched_spans(alert.mentions, regions, terms)),
+        source.title,
     )
+    return outbox.AlertBody(
+        alert.item_id,
+        f"story:{story_id}",
+        "",
+        story_id,
+        source.name,
+        regions,
+        terms,
+        _keyboard(source.name, source.title, terms, lang, settings.mute_hours),
+        also,
+        said,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _headline(
+    regions: tuple[str, ...],
+    terms: tuple[str, ...],
+    lang: str,
+    region_name: Callable[[str, str], str],
+) -> str:
+    """render.headline, made once for the many alerts that give the same reasons."""
+    return headline(regions, terms, lambda code: region_name(code, lang))
 
 
 @lru_cache(maxsize=1024)

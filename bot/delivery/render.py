@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.i18n import t
 from bot.models import Alert, Item, Mention
@@ -58,10 +58,6 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], tag: str = "b") -> st
     return "".join(out)
 
 
-def _spans(mentions: Iterable[Mention], field: str) -> list[tuple[int, int]]:
-    return [(m.start, m.end) for m in mentions if m.field == field]
-
-
 def format_time(alert: Alert, lang: str) -> str:
     return _format_time(alert.item.published, lang)
 
@@ -103,13 +99,49 @@ def _cut(text: str, limit: int) -> str:
 Caps = tuple[int, int, int]  # title, snippet and link characters
 
 
+Spans = tuple[tuple[str, int, int], ...]  # (field, start, end) of the words to highlight
+
+
+def headline(
+    regions: tuple[str, ...], terms: tuple[str, ...], region_name: Callable[[str], str]
+) -> str:
+    """An alert's first line, why the chat is told: its regions and watch terms, escaped."""
+    reasons = [f"📍 {region_name(code)}" for code in regions]
+    reasons += [f"🔎 {term}" for term in terms]
+    return html.escape(_cut(" · ".join(reasons), REASON_CHARS), quote=False)
+
+
+def matched_spans(
+    mentions: Iterable[Mention], regions: tuple[str, ...], terms: tuple[str, ...]
+) -> Spans:
+    """Where the item mentions the chat's regions and terms: what its alert highlights."""
+    wanted = set(regions) | set(terms)
+    return tuple((m.field, m.start, m.end) for m in mentions if m.value in wanted)
+
+
+def encode_spans(spans: Spans) -> str:
+    """Spans as stored with an alert body: "t0-5 x12-20" (t: title, x: text)."""
+    return " ".join(
+        f"{'t' if field == 'title' else 'x'}{start}-{end}" for field, start, end in spans
+    )
+
+
+def decode_spans(stored: str) -> Spans:
+    spans = []
+    for part in stored.split():
+        start, _, end = part[1:].partition("-")
+        spans.append(("title" if part[0] == "t" else "text", int(start), int(end)))
+    return tuple(spans)
+
+
 class ItemAlerts:
     """One item's alerts in every wording (language, regions, terms) its chats are told.
 
     An item that matched several chats is rendered once per wording; what does not depend on
     the wording (the snippet, the footer) is made once, and a highlighted title or snippet
     once per set of spans, so each further wording costs little more than its reasons line.
-    `render` gives exactly what render_alert gives for the same alert.
+    `render` gives exactly what render_alert gives for the same alert, and `compose` the same
+    from the alert's headline and spans (what the outbox stores).
     """
 
     def __init__(self, item: Item, source_title: str, mentions: tuple[Mention, ...]) -> None:
@@ -127,33 +159,34 @@ class ItemAlerts:
         lang: str,
         region_name: Callable[[str], str],
     ) -> str:
+        spans = matched_spans(self.mentions, regions, terms)
+        return self.compose(headline(regions, terms, region_name), spans, lang)
+
+    def compose(self, head: str, spans: Spans, lang: str) -> str:
+        """The alert under `head` with `spans` highlighted, within ALERT_UNITS."""
+        title_spans = tuple((start, end) for field, start, end in spans if field == "title")
+        text_spans = tuple((start, end) for field, start, end in spans if field == "text")
         text = ""
         for caps in _CAPS:
-            text = self._compose(regions, terms, lang, region_name, caps)
-            if utf16_len(text) <= ALERT_UNITS:
+            text = self._compose(head, title_spans, text_spans, lang, caps)
+            # a UTF-16 unit per character at most twice over: most alerts need no counting
+            if len(text) * 2 <= ALERT_UNITS or utf16_len(text) <= ALERT_UNITS:
                 break
         return text
 
     def _compose(
         self,
-        regions: tuple[str, ...],
-        terms: tuple[str, ...],
+        head: str,
+        title_spans: tuple[tuple[int, int], ...],
+        text_spans: tuple[tuple[int, int], ...],
         lang: str,
-        region_name: Callable[[str], str],
         caps: Caps,
     ) -> str:
         title_chars, snippet_chars, _ = caps
-        wanted = set(regions) | set(terms)
-        mentions = [m for m in self.mentions if m.value in wanted]
-        reasons = [f"📍 {region_name(code)}" for code in regions]
-        reasons += [f"🔎 {term}" for term in terms]
-        title = self._highlight("title", title_chars, mentions) or "—"
-        lines = [
-            html.escape(_cut(" · ".join(reasons), REASON_CHARS), quote=False),
-            f"<b>{title}</b>",
-        ]
+        title = self._highlight("title", title_chars, title_spans) or "—"
+        lines = [head, f"<b>{title}</b>"]
         if self._snippet(snippet_chars):
-            lines.append(self._highlight("text", snippet_chars, mentions))
+            lines.append(self._highlight("text", snippet_chars, text_spans))
         lines.append(self._footer(lang, caps))
         return "\n".join(lines)
 
@@ -162,9 +195,8 @@ class ItemAlerts:
             found = self._snippets[chars] = snippet(self.item.text, chars)
         return found
 
-    def _highlight(self, field: str, chars: int, mentions: list[Mention]) -> str:
+    def _highlight(self, field: str, chars: int, spans: tuple[tuple[int, int], ...]) -> str:
         """The title (underlined) or the snippet (bold), escaped, matched words marked."""
-        spans = tuple(_spans(mentions, field))
         key = (field, chars, spans)
         if (found := self._highlights.get(key)) is None:
             if field == "title":
@@ -188,6 +220,23 @@ class ItemAlerts:
                 found += f' · <a href="{href}">{t(lang, "alert_open")}</a>'
             self._footers[(lang, caps)] = found
         return found
+
+
+def render_stored(
+    *,
+    title: str,
+    text: str,
+    link: str | None,
+    published: float,
+    source_title: str,
+    lang: str,
+    head: str,
+    spans: str,
+) -> str:
+    """An alert from what the outbox stores of it (its body's headline, language and spans,
+    its item's columns): the text ItemAlerts.render gave for it when it was queued."""
+    item = Item("", "", link, title, text, datetime.fromtimestamp(published, UTC), lang)
+    return ItemAlerts(item, source_title, ()).compose(head, decode_spans(spans), lang)
 
 
 def mark_repeat(text: str, lang: str) -> str:

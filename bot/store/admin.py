@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.models import Item
+from bot.store import outbox
 
 DAY = 86400.0
 
@@ -37,7 +38,9 @@ async def _count(conn: aiosqlite.Connection, sql: str, *params: object) -> int:
 
 
 async def remove_source(conn: aiosqlite.Connection, name: str) -> bool:
-    """Delete a source and (by cascade) its items; alerts already queued keep their text."""
+    """Delete a source and (by cascade) its items; alerts already queued keep their text
+    (rendered now, as their items go)."""
+    await outbox.keep_texts(conn, name)
     cur = await conn.execute("DELETE FROM sources WHERE name = ?", (name,))
     return cur.rowcount > 0
 

@@ -13,11 +13,14 @@ A row left in `sending` by a crash is returned to pending with `possible_repeat`
 Telegram may or may not have received it. Nothing here talks to Telegram.
 
 An alert usually goes to many chats in the same words (a poll queues thousands of rows for a
-few hundred bodies), so what they share (text, reasons, mute buttons, item, source) is stored
-once in `alert_bodies` and the row names it (`body_id`); the row keeps what is the chat's own:
-its state, dedup key, story and "also reported by" list. Rows without a body (digests, edits,
-operator notices, alerts queued before bodies existed) carry their own text; `_SELECT` reads
-both alike.
+few hundred bodies), so what they share (what it says, reasons, mute buttons, item, source) is
+stored once in `alert_bodies` and the row names it (`body_id`); the row keeps what is the
+chat's own: its state, dedup key, story and "also reported by" list. A body keeps what the
+alert says (`Said`: headline, language, the words to highlight) rather than its text, which is
+rendered from that and its item's row when the row is read: most bodies are read once, at
+send time, and rendering them all as a poll queues them was its largest cost. Rows without a
+body (digests, edits, operator notices, alerts queued before bodies existed) carry their own
+text, as do bodies stored before version 10; `_SELECT` reads them all alike.
 """
 
 from __future__ import annotations
@@ -27,21 +30,26 @@ import json
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 
+from bot.delivery.render import render_stored
 from bot.store.db import MAX_VARIABLES
 
 JsonDict = dict[str, Any]
 
 # A row as the sender reads it: an alert's shared columns come from its body (alert_bodies),
 # other rows (digests, edits, operator notices, alerts queued before bodies) carry their own.
+# A body that keeps what its alert says (`spans` set) rather than its text is rendered from
+# those columns and its item's (bot.delivery.render.render_stored).
 _SELECT = (
     "SELECT o.id, o.chat_id, o.kind, coalesce(b.text, o.text), o.attempts, o.possible_repeat, "
     "o.created_at, coalesce(b.item_id, o.item_id), o.story_id, coalesce(b.source, o.source), "
     "coalesce(b.reasons, o.reasons), o.also, coalesce(b.reply_markup, o.reply_markup), "
-    "o.target_id FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id"
+    "o.target_id, b.spans, b.lang, b.headline, b.source_title, i.title, i.text, i.link, "
+    "i.published_at FROM outbox o LEFT JOIN alert_bodies b ON b.id = o.body_id "
+    "LEFT JOIN items i ON i.id = b.item_id AND b.spans IS NOT NULL"
 )
 
 
@@ -72,7 +80,7 @@ def _row(r: aiosqlite.Row | tuple[Any, ...]) -> OutboxRow:
         id=r[0],
         chat_id=r[1],
         kind=r[2],
-        text=r[3],
+        text=r[3] if r[14] is None else _rendered(r),
         attempts=r[4],
         possible_repeat=bool(r[5]),
         created_at=r[6],
@@ -86,6 +94,52 @@ def _row(r: aiosqlite.Row | tuple[Any, ...]) -> OutboxRow:
         target_id=r[13],
         also_names=tuple(name for name, _ in also),
     )
+
+
+def _rendered(r: aiosqlite.Row | tuple[Any, ...]) -> str:
+    """The text of a body stored as what it says (columns 14-21 of `_SELECT`)."""
+    return _text(*r[14:22], queued=r[6])
+
+
+def _text(
+    spans: str,
+    lang: str | None,
+    head: str | None,
+    source_title: str | None,
+    title: str | None,
+    text: str | None,
+    link: str | None,
+    published: float | None,
+    *,
+    queued: float,
+) -> str:
+    """A body's text from what it says and its item's columns. The item is there while its
+    source is (`keep_texts` renders the bodies of a source about to go); without it the
+    alert still says why, with no title, snippet or link."""
+    return render_stored(
+        title=title or "",
+        text=text or "",
+        link=link,
+        published=published if published is not None else queued,
+        source_title=source_title or "",
+        lang=lang or "en",
+        head=head or "",
+        spans=spans if title is not None else "",
+    )
+
+
+async def keep_texts(conn: aiosqlite.Connection, source: str) -> int:
+    """Render and store the text of the bodies of the source's items that are kept as what
+    they say, before the source and its items are deleted; returns how many."""
+    async with conn.execute(
+        "SELECT b.id, b.spans, b.lang, b.headline, b.source_title, i.title, i.text, i.link, "
+        "i.published_at FROM items i JOIN alert_bodies b ON b.item_id = i.id "
+        "WHERE i.source = ? AND b.spans IS NOT NULL",
+        (source,),
+    ) as cur:
+        texts = [(_text(*r[1:], queued=0.0), r[0]) for r in await cur.fetchall()]
+    await conn.executemany("UPDATE alert_bodies SET text = ?, spans = NULL WHERE id = ?", texts)
+    return len(texts)
 
 
 async def enqueue(
@@ -120,10 +174,21 @@ async def enqueue(
     return cur.rowcount > 0
 
 
-@dataclass(frozen=True, slots=True)
+class Said(NamedTuple):
+    """What an alert says, stored instead of its text, which is rendered from this and its
+    item's columns when the row is read (bot.delivery.render.ItemAlerts.compose)."""
+
+    lang: str
+    headline: str  # why the chat is told (escaped HTML)
+    spans: str  # the words to highlight (bot.delivery.render.encode_spans)
+    source_title: str
+
+
+@dataclass(slots=True)  # not frozen: built for every wording of every alerted item
 class AlertBody:
     """What the rows of one alert share, whichever chat is owed it: enqueue's arguments
-    but the chat. Built once per item and wording, so its JSON is encoded once."""
+    but the chat. Built once per item and wording, so its JSON is encoded once. Its text,
+    or (`said`) what it says: then `text` is not read. Nobody changes a body once made."""
 
     item_id: int | None
     dedup_key: str
@@ -134,13 +199,15 @@ class AlertBody:
     terms: tuple[str, ...] = ()
     reply_markup: JsonDict | None = None
     also: list[tuple[str, str]] | None = None
+    said: Said | None = None
 
 
 Owed = tuple[int, AlertBody]  # a chat and the alert it is owed
 
 # A multi-row INSERT of 500 rows costs about 25% less than executemany's 500 single-row steps
-# (and RETURNING, which the count does not need, would cost more again).
-ROWS_PER_INSERT = min(500, MAX_VARIABLES // 6)
+# (and RETURNING, which the count does not need, would cost more again). A chunk's rows
+# (6 values each) may bring as many new bodies (10 values each) in a statement of their own.
+ROWS_PER_INSERT = min(500, MAX_VARIABLES // 10)
 
 
 @lru_cache(maxsize=1024)
@@ -156,14 +223,19 @@ def _body_values(body_id: int, body: AlertBody, markups: dict[int, str]) -> tupl
     keyboard = body.reply_markup
     if keyboard and (markup := markups.get(id(keyboard))) is None:
         markup = markups[id(keyboard)] = json.dumps(keyboard, ensure_ascii=False)
+    said = body.said
     return (
         body_id,
         body.item_id,
         body.source,
-        body.text,
+        body.text if said is None else "",
         _reasons(body.regions, body.terms),
         markup,
+        *(said or _UNSAID),
     )
+
+
+_UNSAID = (None, None, None, None)
 
 
 def _also(also: list[tuple[str, str]] | None) -> str | None:
@@ -273,8 +345,9 @@ class AlertWriter:
             values += tail
         if bodies:
             self._submit(
-                "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup) "
-                "VALUES " + ",".join(["(?, ?, ?, ?, ?, ?)"] * (len(bodies) // 6)),
+                "INSERT INTO alert_bodies (id, item_id, source, text, reasons, reply_markup, "
+                "lang, headline, spans, source_title) VALUES "
+                + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * (len(bodies) // 10)),
                 bodies,
                 counted=False,
             )

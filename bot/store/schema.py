@@ -195,4 +195,19 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE outbox ADD COLUMN body_id INTEGER
     """,
+    # 10: an alert body keeps what its alert says (headline, language, the spans to highlight,
+    # the source's title) rather than its text, which is rendered with its item's stored
+    # columns when the outbox row is read: rendering every body at ingest cost more than
+    # storing it (bench_ingest). Bodies from before keep their text (`spans` is NULL). The
+    # indexes find an item's bodies and rows: deleting a source renders its bodies first, and
+    # the cascade that deletes its items sets their item_id to NULL (outbox rows queued with a
+    # body carry no item_id of their own, so they are not in the partial index).
+    """
+    ALTER TABLE alert_bodies ADD COLUMN lang TEXT;
+    ALTER TABLE alert_bodies ADD COLUMN headline TEXT;
+    ALTER TABLE alert_bodies ADD COLUMN spans TEXT;
+    ALTER TABLE alert_bodies ADD COLUMN source_title TEXT;
+    CREATE INDEX alert_bodies_by_item ON alert_bodies (item_id);
+    CREATE INDEX outbox_by_item ON outbox (item_id) WHERE item_id IS NOT NULL
+    """,
 ]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.store import admin, digests, outbox
 from bot.store import db as db_module
-from bot.store import digests, outbox
 from bot.store.db import SCHEMA_VERSION, Database, _statements
 from bot.store.schema import MIGRATIONS
 
@@ -148,6 +148,38 @@ async def test_alerts_queued_before_alert_bodies_are_still_sent_whole(tmp_path: 
         "Дрон над Белгородом",
         ("RU-BEL",),
         ("дрон",),
+    )
+
+
+async def test_alert_bodies_stored_as_text_before_version_10_are_still_sent_as_stored(
+    tmp_path: Path,
+) -> None:
+    """Version 10 keeps what an alert says and renders it when the row is read; a body that
+    version 9 stored as text is read as that text, and its source can still be removed."""
+    path = tmp_path / "v9.sqlite3"
+    make_database(path, 9)
+    add_v1_data(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO alert_bodies (id, item_id, source, text, reasons) "
+        "VALUES (1, 1, 's', '<b>v9 alert</b>', '{\"regions\": [\"RU-BEL\"], \"terms\": []}')"
+    )
+    conn.execute("UPDATE outbox SET body_id = 1, item_id = NULL, text = '', story_id = 3")
+    conn.commit()
+    conn.close()
+
+    database = await Database.open(path)
+    try:
+        async with database.write() as write:
+            assert await admin.remove_source(write, "s")
+            (row,) = await outbox.claim_due(write, now=10, limit=10)
+    finally:
+        await database.close()
+    assert (row.chat_id, row.text, row.regions, row.source) == (
+        7,
+        "<b>v9 alert</b>",
+        ("RU-BEL",),
+        "s",
     )
 
 

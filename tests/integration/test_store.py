@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery.render import encode_spans, headline, matched_spans, render_alert, render_stored
 from bot.errors import StoreError
-from bot.models import Item, Source
-from bot.store import chats, digests, items, outbox, sources
+from bot.models import Alert, Item, Mention, Source
+from bot.store import admin, chats, digests, items, outbox, sources
 from bot.store.db import SCHEMA_VERSION, Database
 
 
@@ -207,6 +208,60 @@ async def test_chats_sharing_an_alert_body_each_get_it_once_in_full(db: Database
             ("RU-BEL",),
             ("дрон",),
         )
+
+
+async def test_an_alert_kept_as_what_it_says_is_rendered_when_read_and_outlives_its_source(
+    db: Database,
+) -> None:
+    """A body stored as what it says (headline, language, spans, source title) reads back as
+    the text rendering gives for its item; removing the source renders its bodies first, so
+    a pending alert still goes out whole, and an alert whose item is gone still says why."""
+    stored = Item(
+        source="s",
+        key="k",
+        link="https://s.example/1?a=1&b=2",
+        title="Дроны над Белгородом",
+        text="Ночью дроны атаковали дома.",
+        published=datetime(2024, 5, 10, 6, 5, tzinfo=UTC),
+        language="ru",
+    )
+    mentions = (
+        Mention("term", "дрон", "Дроны", "title", 0, 5),
+        Mention("region", "RU-BEL", "Белгородом", "title", 10, 20),
+        Mention("term", "дрон", "дроны", "text", 6, 11),
+    )
+    async with db.write() as conn:
+        ((item_id, _),) = await items.insert_new_items(conn, [stored], 0)
+        said = outbox.Said(
+            "ru",
+            headline(("RU-BEL",), ("дрон",), lambda code: "Белгородская область"),
+            encode_spans(matched_spans(mentions, ("RU-BEL",), ("дрон",))),
+            "S & Co",
+        )
+        body = outbox.AlertBody(item_id, "story:7", "", 7, "s", ("RU-BEL",), ("дрон",), said=said)
+        assert await outbox.enqueue_many(conn, [(1, body), (2, body)], 0) == 2
+        (first,) = await outbox.claim_due(conn, now=1, limit=1)
+    alert = Alert(1, item_id, "S & Co", stored, ("RU-BEL",), ("дрон",), mentions)
+    expected = render_alert(alert, lang="ru", region_name=lambda code: "Белгородская область")
+    assert first.text == expected
+    assert "<u>Дроны</u>" in expected and "<b>дроны</b>" in expected
+    async with db.write() as conn:
+        assert await admin.remove_source(conn, "s")
+        (second,) = await outbox.claim_due(conn, now=1, limit=10)
+        (carried,) = await outbox.carried_rows(conn, first.id)  # an edit renders it again
+    assert carried.text == expected
+    assert (second.chat_id, second.text, second.item_id) == (2, expected, None)
+    item_gone = ("t0-5", "ru", "📍 X", "S", None, None, None, None)
+    assert outbox._text(*item_gone, queued=0) == render_stored(
+        title="",
+        text="",
+        link=None,
+        published=0,
+        source_title="S",
+        lang="ru",
+        head="📍 X",
+        spans="",
+    )
 
 
 async def test_alert_writer_rows_are_seen_after_a_flush_and_an_error_rolls_all_back(

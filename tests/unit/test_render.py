@@ -9,7 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.delivery.render import ItemAlerts, highlight, render_alert, snippet, utf16_len
+from bot.delivery.render import (
+    ItemAlerts,
+    decode_spans,
+    encode_spans,
+    headline,
+    highlight,
+    matched_spans,
+    render_alert,
+    render_stored,
+    snippet,
+    utf16_len,
+)
 from bot.models import Alert, Item, Mention
 
 ALLOWED_TAGS = re.compile(r"</?(b|i|u|a|code)( href=\"[^\"]*\")?>")
@@ -119,3 +130,26 @@ def test_one_items_alerts_in_many_wordings_equal_rendering_each_alone(scale: int
         expected = render_alert(alone, lang=lang, region_name=names)
         assert shared.render(regions, terms, lang, names) == expected
         assert utf16_len(expected) <= 3500
+        # what the outbox stores of it, and its item's stored columns, render the same
+        stored = render_stored(
+            title=base.item.title,
+            text=base.item.text,
+            link=base.item.link,
+            published=base.item.published.timestamp(),
+            source_title=base.source_title,
+            lang=lang,
+            head=headline(regions, terms, names),
+            spans=encode_spans(matched_spans(mentions, regions, terms)),
+        )
+        assert stored == expected
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["title", "text"]), st.integers(0, 9999), st.integers(0, 99)),
+        max_size=8,
+    )
+)
+def test_stored_spans_read_back_as_they_were(spans: list[tuple[str, int, int]]) -> None:
+    given_spans = tuple((field, start, start + length) for field, start, length in spans)
+    assert decode_spans(encode_spans(given_spans)) == given_spans
