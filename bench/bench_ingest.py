@@ -48,6 +48,7 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
     """(items/s of the polls after the first, items/s of the first: a backlog, stored
     without alerts)."""
     from bot.clock import FixedClock
+    from bot.collector import collect_rarely
     from bot.config import PollingSettings
     from bot.gil import share_finely
     from bot.matching.gazetteer import Gazetteer
@@ -60,6 +61,7 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
 
     bodies = [document(b, items) for b in range(batches + 1)]
     share_finely()  # as `Lookout.start` does
+    collect_rarely()
 
     class FeedBytes:
         def __init__(self) -> None:

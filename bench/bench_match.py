@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.figures import Figure, bench_main
+from bot.collector import collect_rarely
 from bot.gil import share_finely
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
@@ -135,6 +136,7 @@ def regex_matcher(terms: list[str]) -> Callable[[str, str], object]:
 
 def figures(scale: float) -> list[Figure]:
     share_finely()  # as `Lookout.start` does
+    collect_rarely()
     count = max(1_000, int(100_000 * scale))
     regex_count = max(200, int(2_000 * scale))
     items = load_items()

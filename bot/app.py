@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.clock import Clock, SystemClock
+from bot.collector import collect_rarely
 from bot.config import Settings
 from bot.delivery.digests import DigestScheduler
 from bot.delivery.sender import Sender
@@ -105,6 +106,7 @@ class Lookout:
         items wait for the load before they are stored and matched."""
         install_redaction(self.token)  # before anything can log a Bot API URL
         share_finely()  # the database's thread gets the GIL back sooner
+        collect_rarely()  # a poll's many short-lived objects are freed by reference counting
         self.db = await Database.open(self.settings.database)
         async with self.db.write() as conn:
             await source_store.upsert_sources(conn, self.sources)
