@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -169,6 +170,31 @@ async def test_200_with_etag_then_304_on_conditional_get(
     assert server.requests[1].headers["If-Modified-Since"] == LAST_MODIFIED
     assert server.requests[0].headers["User-Agent"].startswith("Lookout/")
     assert server.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+async def test_a_fetch_leaves_no_httpx_response_to_the_cycle_collector(
+    server: Server, client: httpx.AsyncClient
+) -> None:
+    """httpx's response and its stream refer to each other; the fetcher breaks that, so
+    reference counting frees a response (and its request, headers, pool stream) at once,
+    whatever the cycle collector's threshold (bot.collector)."""
+    fetcher = Fetcher(client)
+    await fetcher.fetch(server.source("/feed"), etag=None, last_modified=None)  # warm the pool
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(3):
+            await fetcher.fetch(server.source("/feed"), etag=None, last_modified=None)
+            await fetcher.fetch(server.source("/feed"), etag=ETAG, last_modified=None)
+            await fetcher.fetch(server.source("/redirect/1"), etag=None, last_modified=None)
+        gc.collect()
+        left = [
+            type(o).__name__ for o in gc.garbage if isinstance(o, httpx.Response | httpx.Request)
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []
 
 
 async def test_three_redirects_are_followed(server: Server, client: httpx.AsyncClient) -> None:
