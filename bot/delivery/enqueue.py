@@ -307,16 +307,16 @@ def _alert_body(
         source.title,
     )
     return outbox.AlertBody(
-        alert.item_id,
-        f"story:{story_id}",
-        "",
-        story_id,
-        source.name,
-        regions,
-        terms,
-        _keyboard(source.name, source.title, terms, lang, settings.mute_hours),
-        also,
-        said,
+        item_id=alert.item_id,
+        dedup_key=f"story:{story_id}",
+        text="",  # not read: the body has `said`
+        story_id=story_id,
+        source=source.name,
+        regions=regions,
+        terms=terms,
+        reply_markup=_keyboard(source.name, source.title, terms, lang, settings.mute_hours),
+        also=also,
+        said=said,
     )
 
 
