@@ -52,8 +52,7 @@ _MARK = b" "  # before every key, and before each word in a batch's `words`
 # each byte as `words` has it: a letter or a digit (`str.isalnum`) stays, any other byte
 # (a space, punctuation, "?" for a character cp1251 lacks) becomes a space
 _WORD_BYTES = bytes(
-    byte if bytes([byte]).decode(ENCODING, "replace").isalnum() else _MARK[0]
-    for byte in range(256)
+    byte if bytes([byte]).decode(ENCODING, "replace").isalnum() else _MARK[0] for byte in range(256)
 )
 # how a key's hits are checked: not at all (letters and digits only), that the text has
 # spaces where the key has (its other bytes are spaces), that the text is the key (`_exact`)
