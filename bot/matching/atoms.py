@@ -440,7 +440,8 @@ def _automaton_of(joined: str, starts: array[int], alongside: Keys | None) -> Au
     if not count + first:
         return None
     ours = (joined[starts[k] : starts[k + 1] - 1] for k in range(count))
-    return automaton(chain(alongside or (), ours), first + count)
+    whole = alongside.whole if alongside is not None else b""
+    return automaton(chain(alongside or (), ours), first + count, whole)
 
 
 _STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own

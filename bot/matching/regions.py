@@ -154,7 +154,10 @@ class RegionMatcher:
             self._blocks.append(_blocking(word))
         # kept for the watch terms' automaton, which finds them too (`ItemMatcher`); this
         # one's own is built when first asked for (`find` on its own: /recent, eval)
-        self.keys = Keys(keys if patterns else ())
+        # a name, or a word that blocks one, is only ever a hit as a whole word; a blocking
+        # stem is one at the start of any word
+        whole = bytes(blocks != _STEM for blocks in self._blocks)
+        self.keys = Keys(keys if patterns else (), whole if patterns else b"")
         self._automaton: Automaton | None = None
 
     def find(self, title: str, text: str) -> list[Mention]:
@@ -176,7 +179,7 @@ class RegionMatcher:
         if not self.keys.count:
             return [NO_HITS] * len(batch)
         if self._automaton is None:
-            self._automaton = automaton(self.keys, self.keys.count)
+            self._automaton = automaton(self.keys, self.keys.count, self.keys.whole)
         return scan(self._automaton, batch)
 
     def mentions(self, field: Field, original: str, norm: Normalized, hits: Hits) -> list[Mention]:

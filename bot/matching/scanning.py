@@ -21,7 +21,9 @@ digit is a space (one `bytes.translate`). A search then leaves a word, once its 
 letters match no key, without trying a key at each of its later letters, and gives no
 hits inside words: the search takes half the time and hands back a fifth fewer hits. A key
 that holds a byte other than a letter or digit ("air defense", "ростов-на-дону") is found
-as such only where the text has those very bytes (`Automaton._holds`).
+as such only where the text has those very bytes (`Automaton._holds`). A key that is
+wanted only as a whole word (a place's name; see `Keys`) is marked after it too, so a word
+that merely starts with it ("курск" in "курской") is no hit either.
 """
 
 from __future__ import annotations
@@ -59,12 +61,12 @@ _WORD_BYTES = bytes(
 _AS_FOUND, _SPACED, _EXACT = 0, 1, 2
 
 
-def automaton(keys: Iterable[str], count: int) -> Automaton:
-    """An automaton over the `count` `keys` (none empty), searched as `Automaton` says. It
-    keeps no copy of the keys (nothing here asks it for a key's text). Building one of
-    100,000 keys takes scratch memory that the C allocator would keep as RSS, so it is handed
-    back."""
-    built = Automaton(keys)
+def automaton(keys: Iterable[str], count: int, whole: bytes = b"") -> Automaton:
+    """An automaton over the `count` `keys` (none empty), searched as `Automaton` says;
+    `whole[k]`, when true, finds the k-th key only as a whole word. It keeps no copy of the
+    keys (nothing here asks it for a key's text). Building one of 100,000 keys takes scratch
+    memory that the C allocator would keep as RSS, so it is handed back."""
+    built = Automaton(keys, whole)
     if count >= TRIM_AFTER:
         return_freed_memory()
     return built
@@ -78,15 +80,16 @@ class Automaton:
     Each is a contiguous NFA, the fastest to search short of a DFA, which is 40 times the
     size."""
 
-    __slots__ = ("_bytes", "_check", "_exact", "_other_keys", "_others")
+    __slots__ = ("_bytes", "_check", "_cut", "_exact", "_other_keys", "_others")
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], whole: bytes = b"") -> None:
         others: list[str] = []
         self._other_keys = array("i")
         self._check = bytearray()  # pattern -> how its hits are checked (_AS_FOUND...)
         self._exact: dict[int, bytes] = {}  # pattern -> its key, for _EXACT ones
+        self._cut = bytearray()  # pattern -> what its hit's end is past the key's: its marks
         self._bytes = BytesAhoCorasick(
-            self._spelled(keys, others), implementation=Implementation.ContiguousNFA
+            self._spelled(keys, whole, others), implementation=Implementation.ContiguousNFA
         )
         self._others = (
             AhoCorasick(others, implementation=Implementation.ContiguousNFA, store_patterns=False)
@@ -94,16 +97,18 @@ class Automaton:
             else None
         )
 
-    def _spelled(self, keys: Iterable[str], others: list[str]) -> Iterator[bytes]:
-        """Each key in cp1251 as `words` has it, after `_MARK`; `_NEVER` (matching nothing)
-        for one cp1251 cannot spell, which goes to `others`."""
-        check = self._check
+    def _spelled(self, keys: Iterable[str], whole: bytes, others: list[str]) -> Iterator[bytes]:
+        """Each key in cp1251 as `words` has it, after `_MARK` (and before one, when `whole`
+        says so); `_NEVER` (matching nothing) for one cp1251 cannot spell, which goes to
+        `others`."""
+        check, cut, wholes = self._check, self._cut, len(whole)
         for number, key in enumerate(keys):
             data = key.encode(ENCODING, "replace")
             if _UNSPELLED in data:
                 others.append(key)
                 self._other_keys.append(number)
                 check.append(_AS_FOUND)
+                cut.append(0)
                 yield _NEVER
                 continue
             words = data.translate(_WORD_BYTES)
@@ -112,7 +117,12 @@ class Automaton:
                 self._exact[number] = data
             else:
                 check.append(_SPACED if _MARK in data else _AS_FOUND)
-            yield _MARK + words
+            if number < wholes and whole[number]:
+                cut.append(2)
+                yield _MARK + words + _MARK
+            else:
+                cut.append(1)
+                yield _MARK + words
 
     def find(self, batch: Batch) -> list[Hit]:
         """Every (overlapping) hit that starts a word (at the start of a text, or after any
@@ -120,11 +130,11 @@ class Automaton:
         a key cp1251 cannot spell; no GIL while it searches."""
         marked = self._bytes.find_matches_as_indexes(batch.words, overlapping=True)
         # a hit's key starts a character after its mark: in the batch, where the mark is
-        check, data = self._check, batch.data
+        check, cut, data = self._check, self._cut, batch.data
         found = [
-            (key, start, end - 1)
+            (key, start, end - cut[key])
             for key, start, end in marked
-            if not check[key] or self._holds(key, data[start : end - 1])
+            if not check[key] or self._holds(key, data[start : end - cut[key]])
         ]
         if self._others is not None and _UNSPELLED in data:
             more = self._others.find_matches_as_indexes(batch.text, overlapping=True)
@@ -145,14 +155,16 @@ class Automaton:
 
 class Keys:
     """Keys kept to build automata over them again, joined in one string (a tenth of the
-    memory of a list of strings): iterating gives them in order."""
+    memory of a list of strings): iterating gives them in order. `whole[k]`, when true:
+    the k-th key is wanted only as a whole word (`automaton`)."""
 
-    __slots__ = ("_joined", "count")
+    __slots__ = ("_joined", "count", "whole")
 
-    def __init__(self, keys: Iterable[str]) -> None:
+    def __init__(self, keys: Iterable[str], whole: bytes = b"") -> None:
         parts = [key + SEPARATOR for key in keys]  # no key holds SEPARATOR (see above)
         self.count = len(parts)
         self._joined = "".join(parts)
+        self.whole = bytes(whole)
 
     def __iter__(self) -> Iterator[str]:
         joined, start = self._joined, 0
@@ -170,8 +182,8 @@ class Batch:
     def __init__(self, texts: Sequence[str]) -> None:
         self.text = SEPARATOR.join(texts)
         self.data = self.text.encode(ENCODING, "replace")  # one byte per character
-        # what the keys are searched in: every word after a mark (see the module's docstring)
-        self.words = _MARK + self.data.translate(_WORD_BYTES)
+        # what the keys are searched in: every word between marks (see the module's docstring)
+        self.words = _MARK + self.data.translate(_WORD_BYTES) + _MARK
         self.sizes = [len(t) for t in texts]
 
     def __len__(self) -> int:

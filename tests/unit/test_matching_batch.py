@@ -148,15 +148,24 @@ def test_find_many_finds_what_each_reader_finds_alone(
 
 
 KEYS = ["a", "ab", "b", "ba", "c a", "a-b", "b'a", "a,", "ё", "бё", "a?", "?", "日", "ї", "b😀"]
+WHOLE = bytes([1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0])  # keys wanted as whole words
 
 
 def _spelled(key: str) -> bool:
     return b"?" not in key.encode("cp1251", "replace")
 
 
+def _is_word_char(char: str) -> bool:
+    """A letter or a digit that cp1251 spells."""
+    return char.encode("cp1251", "replace").decode("cp1251").isalnum()
+
+
 def _starts_word(text: str, start: int) -> bool:
-    """At the start, or after a character that cp1251 does not spell as a letter or digit."""
-    return start == 0 or not text[start - 1].encode("cp1251", "replace").decode("cp1251").isalnum()
+    return start == 0 or not _is_word_char(text[start - 1])
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not _is_word_char(text[end])
 
 
 @settings(max_examples=500, deadline=None)
@@ -164,18 +173,20 @@ def _starts_word(text: str, start: int) -> bool:
 def test_scan_gives_each_text_its_own_hits_where_words_start(texts: list[str]) -> None:
     """Searched as cp1251 bytes, with the keys cp1251 cannot spell (or that hold "?") in
     `str`: the same hits, at the same character offsets, as one `str` automaton per text,
-    less those of spelled keys inside a word (which no reader wants). A key with a space,
-    a hyphen, an apostrophe or a comma is found only where the text has that very character."""
+    less those of spelled keys inside a word (which no reader wants), and those of keys
+    wanted as whole words that do not end a word. A key with a space, a hyphen, an
+    apostrophe or a comma is found only where the text has that very character."""
     reference = ahocorasick_rs.AhoCorasick(KEYS)
     found = [
         sorted((k, s - shift, e - shift) for k, s, e in hits)
-        for hits, shift in scan(automaton(KEYS, len(KEYS)), Batch(texts))
+        for hits, shift in scan(automaton(KEYS, len(KEYS), WHOLE), Batch(texts))
     ]
     assert found == [
         sorted(
             (k, s, e)
             for k, s, e in reference.find_matches_as_indexes(t, overlapping=True)
-            if not _spelled(KEYS[k]) or _starts_word(t, s)
+            if not _spelled(KEYS[k])
+            or (_starts_word(t, s) and (not WHOLE[k] or _ends_word(t, e)))
         )
         for t in texts
     ]
