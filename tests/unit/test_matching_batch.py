@@ -185,8 +185,7 @@ def test_scan_gives_each_text_its_own_hits_where_words_start(texts: list[str]) -
         sorted(
             (k, s, e)
             for k, s, e in reference.find_matches_as_indexes(t, overlapping=True)
-            if not _spelled(KEYS[k])
-            or (_starts_word(t, s) and (not WHOLE[k] or _ends_word(t, e)))
+            if not _spelled(KEYS[k]) or (_starts_word(t, s) and (not WHOLE[k] or _ends_word(t, e)))
         )
         for t in texts
     ]
