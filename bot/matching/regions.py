@@ -197,7 +197,7 @@ class RegionMatcher:
         if not candidates:
             return []
         # a candidate at or before the first word may be a dateline (`_is_dateline`)
-        lead = len(text) - len(text.lstrip()) if field == "text" else -1
+        lead = (1 if text.startswith(" ") else 0) if field == "text" else -1  # one space at most
         origin, rule_of = norm.origin, self._rule_of
         patterns, number_of = self._patterns, self._number_of
         mentions: list[Mention] = []
