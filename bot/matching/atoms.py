@@ -357,10 +357,10 @@ class AtomIndex:
         )
         mentions: list[Mention] = []
         for end, start, slot in hits:
-            if start:  # a word or a prefix starts a word (`is_word_char`, the usual case first)
-                before = text[start - 1]
-                if before.isalnum() or (before == "'" and is_word_char(text, start - 1)):
-                    continue
+            # found where a word starts (`Automaton.find`): but an apostrophe between
+            # letters is inside a word (`is_word_char`)
+            if start and text[start - 1] == "'" and is_word_char(text, start - 1):
+                continue
             stop = -1  # where the word that goes on from `end` ends, once needed
             if is_prefix[slot]:
                 stop = word_end(text, end)

@@ -120,6 +120,7 @@ _OPEN_QUOTES = frozenset("«\"“„'‘")
 _CLOSE_QUOTES = frozenset("»\"”'’“")
 _DASHES = ("-", "–", "—")
 _JOINERS = "'-"  # what can join a word to the next (normalized apostrophes and hyphens)
+_JOINER_CHARS = frozenset(_JOINERS)
 
 
 class RegionMatcher:
@@ -243,10 +244,12 @@ class RegionMatcher:
         (start, end, key), leftmost longest first; and where the words that can block one
         (`_blocked_by_words_before`, `_NEXT_BLOCK_WORDS`) start in the text: the first and
         the last such start (len(text) + 1 and -1: none). A word next to a candidate can
-        block it only when such a word starts before it (a word before) or after it."""
+        block it only when such a word starts before it (a word before) or after it.
+
+        Every hit starts a word, and one of a name or of a blocking word ends one too: the
+        automaton finds them only there (`Keys.whole`, `Automaton.find`)."""
         candidates: list[Candidate] = []
-        size = len(text)
-        blocking_from, blocking_to = size + 1, -1
+        blocking_from, blocking_to = len(text) + 1, -1
         in_order = True  # each candidate starts after the one before ends: nothing to choose
         last_end = 0
         number_of, blocks, limit = self._number_of, self._blocks, self.keys.count
@@ -254,21 +257,19 @@ class RegionMatcher:
             if key >= limit:
                 continue  # another reader's key
             start -= shift
-            if start and text[start - 1].isalnum():
-                continue  # most hits sit inside a longer word
             end -= shift
-            after = text[end] if end < size else " "
-            if blocks[key]:  # at a word's start; a whole word, unless a stem
-                if blocks[key] == _STEM or not after.isalnum():
-                    blocking_from = min(blocking_from, start)
-                    blocking_to = max(blocking_to, start)
-                if not number_of[key]:
-                    continue
-            if after.isalnum():
-                continue
-            # neither side a letter: a whole word unless an apostrophe or a hyphen joins on
+            block = blocks[key]
+            if block:
+                if start < blocking_from:
+                    blocking_from = start
+                if start > blocking_to:
+                    blocking_to = start
+                if not number_of[key] or (block == _STEM and text[end : end + 1].isalnum()):
+                    continue  # not a name; or a name that is a blocking stem, inside a word
+            # a whole word unless an apostrophe or a hyphen joins on
             if (
-                after not in _JOINERS and (not start or text[start - 1] not in _JOINERS)
+                text[end : end + 1] not in _JOINER_CHARS
+                and (not start or text[start - 1] not in _JOINERS)
             ) or is_whole_word(text, start, end, join_hyphens=True):
                 if start < last_end:
                     in_order = False

@@ -23,7 +23,10 @@ hits inside words: the search takes half the time and hands back a fifth fewer h
 that holds a byte other than a letter or digit ("air defense", "ростов-на-дону") is found
 as such only where the text has those very bytes (`Automaton._holds`). A key that is
 wanted only as a whole word (a place's name; see `Keys`) is marked after it too, so a word
-that merely starts with it ("курск" in "курской") is no hit either.
+that merely starts with it ("курск" in "курской") is no hit either. A letter cp1251 lacks
+is a letter in `words` too (`_letters_kept`), and the hits of the keys searched as `str` are
+kept only where words start (and end, for a whole word): so every hit starts a word (and a
+whole word's ends one) in `str.isalnum`'s sense, and no reader checks again.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ TRIM_AFTER = 10_000  # keys; building a larger automaton hands its scratch memor
 ENCODING = "cp1251"  # one byte per character; Russian, Ukrainian and English all fit
 _UNSPELLED = ord("?")  # what cp1251 (errors="replace") makes of any other character
 _NEVER = b"\x98"  # the one byte cp1251 leaves unassigned: no encoded text has it
+# in `words`, for a letter or digit cp1251 lacks (a "?" in the bytes): a letter too, but one
+# that no key has ("Ђ", a capital, which no normalized text or key has)
+_OTHER_LETTER = 0x80
 _MARK = b" "  # before every key, and before each word in a batch's `words`
 # each byte as `words` has it: a letter or a digit (`str.isalnum`) stays, any other byte
 # (a space, punctuation, "?" for a character cp1251 lacks) becomes a space
@@ -117,10 +123,11 @@ class Automaton:
         flags, wholes = self._flags, len(whole)
         for number, key in enumerate(keys):
             data = key.encode(ENCODING, "replace")
-            if _UNSPELLED in data:
+            wanted_whole = number < wholes and whole[number]
+            if _UNSPELLED in data or _OTHER_LETTER in data:
                 others.append(key)
                 self._other_keys.append(number)
-                flags.append(_AS_FOUND)
+                flags.append(_WHOLE if wanted_whole else _AS_FOUND)
                 yield _NEVER
                 continue
             words = data.translate(_WORD_BYTES)
@@ -131,7 +138,7 @@ class Automaton:
                 self._exact_patterns.append(number)
             else:
                 flag = _SPACED if _MARK in data else _AS_FOUND
-            if number < wholes and whole[number]:
+            if wanted_whole:
                 flags.append(flag | _WHOLE)
                 yield _MARK + words + _MARK
             else:
@@ -139,9 +146,9 @@ class Automaton:
                 yield _MARK + words
 
     def find(self, batch: Batch) -> list[Hit]:
-        """Every (overlapping) hit that starts a word (at the start of a text, or after any
-        character but a letter or a digit) in the batch, by where it ends, and every hit of
-        a key cp1251 cannot spell; no GIL while it searches."""
+        """Every (overlapping) hit in the batch that starts a word (at the start of a text,
+        or after any character but a letter or a digit: `str.isalnum`), by where it ends; a
+        key wanted whole, only where a word ends too. No GIL while it searches."""
         marked = self._bytes.find_matches_as_indexes(batch.words, overlapping=True)
         # a hit's key starts a character after its mark: in the batch, where the mark is
         flags, data = self._flags, batch.data
@@ -153,9 +160,15 @@ class Automaton:
         ]
         if self._others is not None and _UNSPELLED in data:
             more = self._others.find_matches_as_indexes(batch.text, overlapping=True)
+            text, number = batch.text, self._other_keys
+            more = [
+                (number[k], start, end)
+                for k, start, end in more
+                if not text[start - 1 : start].isalnum()
+                and not (flags[number[k]] & _WHOLE and text[end : end + 1].isalnum())
+            ]
             if more:
-                number = self._other_keys
-                found += [(number[k], start, end) for k, start, end in more]
+                found += more
                 found.sort(key=_END)
         return found
 
@@ -200,10 +213,26 @@ class Batch:
         self.data = self.text.encode(ENCODING, "replace")  # one byte per character
         # what the keys are searched in: every word between marks (see the module's docstring)
         self.words = _MARK + self.data.translate(_WORD_BYTES) + _MARK
+        if _UNSPELLED in self.data:  # a "?", or a character cp1251 lacks: a letter, maybe
+            self.words = _letters_kept(self.text, self.data, self.words)
         self.sizes = [len(t) for t in texts]
 
     def __len__(self) -> int:
         return len(self.sizes)
+
+
+def _letters_kept(text: str, data: bytes, words: bytes) -> bytes:
+    """`words`, where `text` has a letter or a digit that cp1251 lacks (a "?" in `data`),
+    with `_OTHER_LETTER` instead of a space: a word goes on through it ("café")."""
+    kept: bytearray | None = None
+    at = data.find(_UNSPELLED)
+    while at >= 0:
+        if text[at].isalnum():
+            if kept is None:
+                kept = bytearray(words)
+            kept[at + len(_MARK)] = _OTHER_LETTER
+        at = data.find(_UNSPELLED, at + 1)
+    return words if kept is None else bytes(kept)
 
 
 def scan(automaton: Automaton, batch: Batch) -> list[Hits]:
