@@ -2,9 +2,10 @@
 
 One `ItemMatcher` serves all chats. Which chats care about a mention is the store's business.
 
-    normalize title and text | one search (the watch terms' automaton, which holds the
-        gazetteer's forms first: `KeywordIndex.find_alongside`) | region rules on the hits
-        on its forms, atom endings and queries on the rest
+    normalize titles and texts (a chunk's at once: `normalize_batch`) | one search (the
+        watch terms' automaton, which holds the gazetteer's forms first:
+        `KeywordIndex.find_alongside`) | region rules on the hits on its forms, atom
+        endings and queries on the rest
 
 `find_many` (a poll's new items) takes `CHUNK` items at a time through all three steps, on
 this thread. The automaton is megabytes, and each search pushes the rules' data out of the
@@ -20,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.matching.atoms import AtomHits
+from bot.matching.folding import normalize_batch
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.keywords import KeywordIndex
 from bot.matching.regions import RegionMatcher
 from bot.matching.scanning import Batch
-from bot.matching.text import Normalized, normalize_uncached
+from bot.matching.text import Normalized
 from bot.models import Field, Item, Mention
 
 CHUNK = 64  # items per search (bench_match, since searches start only at words: 16 items
@@ -67,8 +69,8 @@ class ItemMatcher:
         result: list[list[Mention]] = []
         for start in range(0, len(items), CHUNK):
             chunk = items[start : start + CHUNK]
-            fields = _fields(chunk)
-            result += _mentions(regions, terms, chunk, fields, _search(terms, fields))
+            fields, batch = _fields(chunk)
+            result += _mentions(regions, terms, chunk, fields, terms.scan(batch))
         return result
 
 
@@ -88,19 +90,16 @@ class Matched:
         return list(found) if found is not None else self._matcher.find(item)
 
 
-def _fields(items: Sequence[Item]) -> Fields:
-    fields: Fields = []
+def _fields(items: Sequence[Item]) -> tuple[Fields, Batch]:
+    """The items' non-empty fields, normalized, and the batch the search reads them in."""
+    named: list[tuple[int, Field, str]] = []
     for n, item in enumerate(items):
         if item.title:
-            fields.append((n, "title", item.title, normalize_uncached(item.title)))
+            named.append((n, "title", item.title))
         if item.text:
-            fields.append((n, "text", item.text, normalize_uncached(item.text)))
-    return fields
-
-
-def _search(terms: KeywordIndex, fields: Fields) -> list[AtomHits]:
-    """Each field's hits: regions' and atoms' in the base automaton's, and the delta's."""
-    return terms.scan(Batch([norm.text for _, _, _, norm in fields]))
+            named.append((n, "text", item.text))
+    norms, batch = normalize_batch([value for _, _, value in named])
+    return [(n, f, value, norm) for (n, f, value), norm in zip(named, norms, strict=True)], batch
 
 
 def _mentions(

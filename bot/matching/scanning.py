@@ -208,9 +208,9 @@ class Batch:
 
     __slots__ = ("data", "sizes", "text", "words")
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.text = SEPARATOR.join(texts)
-        self.data = self.text.encode(ENCODING, "replace")  # one byte per character
+    def __init__(self, texts: Sequence[str], joined: tuple[str, bytes] | None = None) -> None:
+        """`joined`: the texts joined by `SEPARATOR`, and that in cp1251, if made already."""
+        self.text, self.data = joined or _joined(texts)
         # what the keys are searched in: every word between marks (see the module's docstring)
         self.words = _MARK + self.data.translate(_WORD_BYTES) + _MARK
         if _UNSPELLED in self.data:  # a "?", or a character cp1251 lacks: a letter, maybe
@@ -219,6 +219,11 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.sizes)
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, bytes]:
+    text = SEPARATOR.join(texts)
+    return text, text.encode(ENCODING, "replace")  # one byte per character
 
 
 def _letters_kept(text: str, data: bytes, words: bytes) -> bytes:

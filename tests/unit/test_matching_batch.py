@@ -6,7 +6,9 @@
 - `ItemMatcher.find_many` (a batch, one search finding regions and watch terms) gives what
   the gazetteer and the index give each on their own, item by item;
 - `scanning.scan` hands each text exactly its own hits, at character offsets, whatever
-  characters its keys and texts hold.
+  characters its keys and texts hold;
+- `folding.normalize_batch` normalizes a chunk's texts as `normalize` does each, and its
+  batch is the one their normalized texts make.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.matching import atoms, item_matcher
+from bot.matching.folding import normalize_batch
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.item_matcher import ItemMatcher
 from bot.matching.keywords import KeywordIndex
 from bot.matching.scanning import Batch, Keys, automaton, scan
+from bot.matching.text import normalize_uncached
 from bot.models import Item, Mention
 
 QUERIES = [
@@ -200,3 +204,25 @@ def test_names_and_terms_cp1251_cannot_spell_are_found_where_they_are() -> None:
         ("дрон", "дронов", 20),
     ]
     assert index.find("caf? cafe ?? 本日 本?", "") == []  # "?" stands for no other character
+
+
+# what normalization changes (spaces, apostrophes, "ё", case, a soft hyphen, a combining
+# accent), characters cp1251 lacks, and the newline that joins a batch's texts
+_FOLDED = "aZ бЖёЁїЇґ?’'`-\u2011\t\n\xa0\u2003\xad\u0301😀éİΣ"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_FOLDED, max_size=10), min_size=1, max_size=5))
+def test_normalize_batch_is_normalize_of_each_text(texts: list[str]) -> None:
+    """Each text as `normalize_uncached` makes it, offsets and all; whether every text of
+    the batch folds byte by byte, or some must be normalized on their own."""
+    norms, batch = normalize_batch(texts)
+    expected = [normalize_uncached(t) for t in texts]
+    assert [(n.text, list(n.origin)) for n in norms] == [(n.text, list(n.origin)) for n in expected]
+    made = Batch([n.text for n in expected])
+    assert (batch.text, batch.data, batch.words, batch.sizes) == (
+        made.text,
+        made.data,
+        made.words,
+        made.sizes,
+    )
