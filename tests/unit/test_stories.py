@@ -257,7 +257,7 @@ def terms_as_first_written(title: str, text: str) -> frozenset[str]:
     return frozenset(terms)
 
 
-TEXT = st.text(st.sampled_from("абвгдеёжзБЁЖ abcXYZ 0123²_'’ʼ`.,:-!іїє\n"), max_size=80)
+TEXT = st.text(st.sampled_from("абвгдеёжзБЁЖ abcXYZ 0123²_'’ʼ`.,:-!?іїєЇ\n\xa0😀é"), max_size=80)
 
 
 @given(TEXT, TEXT)
