@@ -5,13 +5,17 @@
 A fake fetcher hands the real Pipeline feed documents of fresh items (a mix of Belgorod,
 Kharkiv, Kursk and unrelated news, like the seeds); 1,000 chats follow regions and watch
 terms (each chat one region of all ~110 and one of 1,000 terms), so matched items become
-outbox rows for a handful of chats each, as in a real deployment. Target: at least 10,000 items/s.
+outbox rows for a handful of chats each, as in a real deployment. Target: at least 10,000 items/s,
+the median of three runs, each on a new database. (The rate falls as the database grows: a
+run of fifty polls measured 10,200 items/s over its first ten and 8,300 over its last ten,
+with 165,000 outbox rows stored.)
 A second figure times the source's first poll: 500 items of backlog, stored without alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -26,6 +30,7 @@ TEMPLATES = [
     ("Курс рубля и нефть", "Биржевые новости без регионов."),
     ("Фестиваль цветов открылся", "Погода тёплая, гостей много."),
 ]
+RUNS = 3
 TERMS = ["дрон", "обстрел", "взрыв", "ПВО", "отключение света"] + [f"термин{n}" for n in range(995)]
 
 
@@ -115,9 +120,20 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
 
 def figures(scale: float) -> list[Figure]:
     batches = max(2, int(10 * scale))
-    rate, priming = asyncio.run(measure(batches, 500, 1000))
+    # three runs, each on a new database: one run's ten polls last half a second, and its
+    # figure varied by 15% from one run to the next
+    runs = [asyncio.run(measure(batches, 500, 1000)) for _ in range(RUNS)]
+    rate = statistics.median(rate for rate, _ in runs)
+    priming = statistics.median(priming for _, priming in runs)
     return [
-        Figure("ingest: feed bytes to outbox rows", rate, "items/s", target=10_000),
+        Figure(
+            "ingest: feed bytes to outbox rows",
+            rate,
+            "items/s",
+            target=10_000,
+            note=f"the median of {RUNS} runs, each of {batches} polls of 500 new items on a new "
+            "database",
+        ),
         Figure("ingest: a new source's first poll (backlog)", priming, "items/s"),
     ]
 
