@@ -1,13 +1,14 @@
 """Normalizing a chunk's texts at once, as cp1251 bytes (`normalize_batch`).
 
 `normalize` reads a text one character at a time in C: a regular expression for the
-characters it changes, `str.lower`, a look for runs of spaces; about 8 ns a character.
+characters it changes, `str.lower`, a look for runs of spaces; about 11 ns a character.
 Nearly every text an item has is Russian, Ukrainian or English, which cp1251 spells one byte
 a character, and what normalization makes of such a character does not depend on its
 neighbours, but for a run of spaces (one space is kept). So a chunk's texts are joined and
 encoded once (the search needs those bytes anyway), every byte is folded as normalization
 folds its character in one `bytes.translate` (`_FOLD`, made from what `normalize` makes of
-each byte's character), and the result is decoded once: about 2 ns a character. A text with
+each byte's character), and the result is decoded once. Normalizing the dev corpus's items
+and making their batch took 3.2 µs an item and takes 2.2 this way. A text with
 a run of spaces, a character cp1251 lacks (an emoji) or one that folds to anything but one
 byte (the soft hyphen, which is dropped) is normalized on its own, as before.
 """
@@ -41,7 +42,8 @@ def _fold_table() -> tuple[bytes, bytes]:
 
 _FOLD, _OWN = _fold_table()
 _SEPARATOR = SEPARATOR.encode(ENCODING)
-_DROPPED = [bytes([byte]) for byte in _OWN if bytes([byte]) != _SEPARATOR]  # the soft hyphen...
+# the bytes `_FOLD` cannot fold but the separator: the soft hyphen, which normalization drops
+_DROPPED = [bytes([byte]) for byte in _OWN if bytes([byte]) != _SEPARATOR]
 
 
 def normalize_batch(originals: Sequence[str]) -> tuple[list[Normalized], Batch]:
