@@ -12,9 +12,9 @@ pymorphy3's dictionaries and the expansion's garbage stay out of the bot's memor
 start at 100,000 queries: peak RSS 231 -> 183 MB) and its CPU off the bot's GIL. Should the
 child fail, the index expands what it misses itself and lets pymorphy3 go once loaded. The
 index is built in a worker thread, on its own `KeywordIndex`, so no other code sees it
-half-built. The bot's process hands the GIL over every 0.5 ms (`bot.gil`), so the event loop
-is not starved meanwhile: at CPython's 5 ms its longest stall during a 100,000-query load was
-260 ms, at 0.5 ms 75 ms (the load 2.4 -> 2.9 s).
+half-built. The bot's process hands the GIL over often (`bot.gil`), so the event loop is not
+starved meanwhile: at CPython's 5 ms its longest stall during a 100,000-query load was 260
+ms, at 0.5 ms 75 ms (the load 2.4 -> 2.9 s).
 Until the index is swapped in, chats' /watch and /unwatch change an `InterimWatchTerms`,
 which journals them; the journal is replayed onto the loaded index and the index swapped in
 within one step of the event loop, so no change is lost. The pipeline waits for the load
