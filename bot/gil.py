@@ -10,7 +10,7 @@ for them at the end: at 0.5 ms, SQLite's thread spent about 15 µs an item of
 `bench.bench_ingest` waiting for the GIL (its statements' wall time less their CPU time).
 At 0.5 ms ingest handled 5.7% more items/s than at 5 ms (12 alternating runs each: 7,250
 against 6,860 items/s); at 0.05 ms, 7% more again (three alternating runs of the bench's
-median of three: 10,350-10,430 against 9,220-9,790; 0.1 ms gave 9,990-10,360). Switching
+median of three: 10,350-10,430 against 9,220-9,790; 0.1 ms gave 9,990-10,450). Switching
 more often costs nothing measurable when only one thread has work, nor in the poll, delivery
 and memory benches (poll CPU 1.8% of a core at 2,000 sources, delivery 29.9 msg/s, peak RSS
 149 MB, start-up 1.14 s).
