@@ -119,8 +119,7 @@ _BATTLE_STEMS = ("битв", "сражен", "бій", "бою")
 _OPEN_QUOTES = frozenset("«\"“„'‘")
 _CLOSE_QUOTES = frozenset("»\"”'’“")
 _DASHES = ("-", "–", "—")
-_JOINERS = "'-"  # what can join a word to the next (normalized apostrophes and hyphens)
-_JOINER_CHARS = frozenset(_JOINERS)
+_JOINERS = frozenset("'-")  # what can join a word to the next (normalized apostrophes, hyphens)
 
 
 class RegionMatcher:
@@ -268,8 +267,7 @@ class RegionMatcher:
                     continue  # not a name; or a name that is a blocking stem, inside a word
             # a whole word unless an apostrophe or a hyphen joins on
             if (
-                text[end : end + 1] not in _JOINER_CHARS
-                and (not start or text[start - 1] not in _JOINERS)
+                text[end : end + 1] not in _JOINERS and text[start - 1 : start] not in _JOINERS
             ) or is_whole_word(text, start, end, join_hyphens=True):
                 if start < last_end:
                     in_order = False
