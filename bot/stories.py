@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from bot.matching.scanning import ENCODING, spells
+
 STEM_CHARS = 5
 MIN_WORD = 3
 STORY_THRESHOLD = 0.92
@@ -56,10 +58,10 @@ def _fold(text: str) -> str:
 def story_terms(title: str, text: str) -> frozenset[str]:
     """The normalized word set the story comparison works on."""
     joined = f"{title} {text}"
-    data = joined.encode(_ENCODING, "replace")
-    if _UNDERSCORE not in data and (_UNSPELLED not in data or _spelled(joined, data)):
+    data = joined.encode(ENCODING, "replace")
+    if _UNDERSCORE not in data and spells(joined, data):
         # the common case: each character folded and words split at C speed (see _BYTES)
-        words = data.translate(_BYTES, _DROPPED).decode(_ENCODING).split()
+        words = data.translate(_BYTES, _DROPPED).decode(ENCODING).split()
     else:
         words = _WORD.findall(_fold(joined))
         if "_" in joined:
@@ -82,11 +84,6 @@ def _terms_of_words_with_underscores(words: list[str]) -> frozenset[str]:
     return frozenset(terms)
 
 
-def _spelled(joined: str, data: bytes) -> bool:
-    """Whether every "?" in `data` is one in `joined`: cp1251 spells all its characters."""
-    return data.count(_UNSPELLED) == joined.count("?")
-
-
 # Story terms of a text that cp1251 spells, found in its bytes: `_fold` and `_WORD` read
 # one character at a time, and neither depends on a character's neighbours, so each byte's
 # character is folded by one `bytes.translate` (`_BYTES`: as `_fold` folds it; a space for
@@ -94,8 +91,6 @@ def _spelled(joined: str, data: bytes) -> bool:
 # what `str.split` leaves: 5.2 µs an item against 6.6 (bench_ingest's items). A text with a
 # character cp1251 lacks, or an underscore (`_WORD` reads it as a letter, the terms drop it),
 # is read the slow way.
-_ENCODING = "cp1251"
-_UNSPELLED = b"?"  # also what cp1251 (errors="replace") makes of a character it lacks
 _UNDERSCORE = b"_"
 
 
@@ -103,10 +98,10 @@ def _byte_table() -> tuple[bytes, bytes]:
     table = bytearray(range(256))
     dropped = bytearray()
     for byte in range(256):
-        folded = _fold(bytes([byte]).decode(_ENCODING, "replace"))
+        folded = _fold(bytes([byte]).decode(ENCODING, "replace"))
         if not folded:
             dropped.append(byte)
-        elif _WORD.fullmatch(folded) and len(spelled := folded.encode(_ENCODING, "replace")) == 1:
+        elif _WORD.fullmatch(folded) and len(spelled := folded.encode(ENCODING, "replace")) == 1:
             table[byte] = spelled[0]
         else:  # no word character (or no character cp1251 has: never in an encoded text)
             table[byte] = ord(" ")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.matching.scanning import ENCODING, SEPARATOR, Batch
+from bot.matching.scanning import ENCODING, SEPARATOR, Batch, spells
 from bot.matching.text import Normalized, as_normalized, normalize_uncached
 
 _UNSPELLED = b"?"  # what cp1251 (errors="replace") makes of a character it lacks; and "?"
@@ -70,10 +70,10 @@ def normalize_batch(originals: Sequence[str]) -> tuple[list[Normalized], Batch]:
 def _all_fold(joined: str, data: bytes, folded: bytes, texts: int) -> bool:
     """Whether `_FOLD` normalizes every one of `texts` texts, joined in `joined` (`data` in
     cp1251, `folded` by `_FOLD`): none has a byte it cannot fold (but the joins), a run of
-    spaces or a character cp1251 lacks (more "?" in `data` than in `joined`)."""
+    spaces or a character cp1251 lacks (`spells`)."""
     return (
         data.count(_SEPARATOR) == texts - 1
         and not any(byte in data for byte in _DROPPED)
         and _RUN not in folded
-        and (_UNSPELLED not in data or data.count(_UNSPELLED) == joined.count("?"))
+        and spells(joined, data)
     )

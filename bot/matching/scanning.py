@@ -221,6 +221,12 @@ class Batch:
         return len(self.sizes)
 
 
+def spells(text: str, data: bytes) -> bool:
+    """Whether cp1251 spells every character of `text`, `data` being its encoding (errors
+    "replace"): each "?" in `data` is one in `text`."""
+    return _UNSPELLED not in data or data.count(_UNSPELLED) == text.count("?")
+
+
 def _joined(texts: Sequence[str]) -> tuple[str, bytes]:
     text = SEPARATOR.join(texts)
     return text, text.encode(ENCODING, "replace")  # one byte per character
