@@ -30,9 +30,11 @@ from bot.store import stories as story_store
 from bot.stories import (
     STORY_WINDOW_SECONDS,
     Candidate,
+    Kept,
     StoryIndex,
     is_reissue,
     is_reissue_in,
+    kept,
     reissue_index,
     rotating_feed,
     story_terms,
@@ -104,10 +106,10 @@ async def assign_stories(
     started: dict[int, int] = {}  # first item -> its story
     joined: dict[int, None] = {}
     rows: list[tuple[int, int, str]] = []  # item, story, stored terms
-    told: list[tuple[int, frozenset[str], list[str]]] = []
+    told: list[tuple[int, Kept]] = []
     for item_id, item, mentions in new:
         terms = story_terms(item.title, item.text)
-        ordered = sorted(terms)
+        ordered = kept(terms)
         regions = frozenset(m.value for m in mentions if m.kind == "region")
         if (
             is_reissue(terms, earlier)
@@ -124,10 +126,10 @@ async def assign_stories(
             if story_id < first_story:
                 joined[story_id] = None
         story_of[item_id] = story_id
-        rows.append((item_id, story_id, story_store.encode_sorted(ordered, regions)))
-        told.append((item_id, terms, ordered))
+        rows.append((item_id, story_id, story_store.encode(ordered, regions)))
+        told.append((item_id, ordered))
         if item_id not in pool.item_ids:
-            pool.add(Candidate(item_id, story_id, source.name, terms, regions, now))
+            pool.add(Candidate(item_id, story_id, source.name, ordered, regions, now))
     if story_pool is not None:
         story_pool.told(source.name, told)
     writes: list[Write] = [lambda: story_store.insert_stories(conn, firsts, started, now)]

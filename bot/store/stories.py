@@ -12,32 +12,29 @@ import sqlite3
 import aiosqlite
 
 from bot.store.db import MAX_VARIABLES
-from bot.stories import Candidate, ReissueIndex, StoryIndex, encode_terms
+from bot.stories import Candidate, Kept, ReissueIndex, StoryIndex, kept
 
 RECENT_PER_SOURCE = 500
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM came with SQLite 3.33
 
 
-def encode(terms: frozenset[str], regions: frozenset[str]) -> str:
-    return encode_terms(terms | frozenset(f"@{code}" for code in regions))
-
-
-def encode_sorted(ordered: list[str], regions: frozenset[str]) -> str:
-    """encode(), given sorted(terms): no second sort unless the item names regions."""
+def encode(terms: Kept, regions: frozenset[str]) -> str:
+    """The terms and regions as stored: sorted tokens, a region as `@CODE`; no second sort
+    unless the item names regions."""
     if not regions:
-        return " ".join(ordered)
-    return " ".join(sorted([*ordered, *(f"@{code}" for code in regions)]))
+        return " ".join(terms)
+    return " ".join(sorted([*terms, *(f"@{code}" for code in regions)]))
 
 
-def decode(stored: str | None) -> tuple[frozenset[str], frozenset[str]]:
+def decode(stored: str | None) -> tuple[Kept, frozenset[str]]:
     if not stored:
-        return frozenset(), frozenset()
+        return (), frozenset()
     tokens = stored.split()
     if "@" not in stored:
-        return frozenset(tokens), frozenset()
+        return kept(set(tokens)), frozenset()
     regions = frozenset(token[1:] for token in tokens if token.startswith("@"))
-    return frozenset(token for token in tokens if not token.startswith("@")), regions
+    return kept({token for token in tokens if not token.startswith("@")}), regions
 
 
 async def candidates(
@@ -79,7 +76,7 @@ class StoryPool:
         self._last_id: dict[str, int] = {}
         self._open: tuple[str, int] | None = None  # a poll's language, index size before it
         self._history: dict[str, tuple[ReissueIndex, int]] = {}  # source -> terms, last id
-        self._told: tuple[str, list[tuple[int, frozenset[str], list[str]]]] | None = None
+        self._told: tuple[str, list[tuple[int, Kept]]] | None = None
 
     def begin(self) -> None:
         """A poll's transaction starts: whatever an earlier one added uncommitted is dropped."""
@@ -159,9 +156,9 @@ class StoryPool:
         self._history[source] = (index, last_id)
         return index
 
-    def told(self, source: str, terms: list[tuple[int, frozenset[str], list[str]]]) -> None:
-        """A poll's items of `source`: (item id, story terms, the terms sorted), id order. They
-        join the source's history at `committed()`."""
+    def told(self, source: str, terms: list[tuple[int, Kept]]) -> None:
+        """A poll's items of `source`: (item id, story terms), id order. They join the
+        source's history at `committed()`."""
         self._told = (source, sorted(terms, key=lambda row: row[0]))
 
     def _remember(self) -> None:
@@ -175,14 +172,12 @@ class StoryPool:
         if told[0][0] <= last_id:
             del self._history[source]  # not the order it was read in: read it again
             return
-        for _, terms, ordered in told:
-            index.add(terms, ordered)
+        for _, terms in told:
+            index.add(terms)
         self._history[source] = (index.keep_last(RECENT_PER_SOURCE), told[-1][0])
 
 
-async def source_terms(
-    conn: aiosqlite.Connection, source: str, before_id: int
-) -> list[frozenset[str]]:
+async def source_terms(conn: aiosqlite.Connection, source: str, before_id: int) -> list[Kept]:
     """The story terms of the source's latest items stored before this poll."""
     async with conn.execute(
         "SELECT story_terms FROM items WHERE source = ? AND id < ? AND story_terms IS NOT NULL "
@@ -194,7 +189,7 @@ async def source_terms(
 
 async def terms_between(
     conn: aiosqlite.Connection, source: str, after_id: int, before_id: int
-) -> list[tuple[int, frozenset[str]]]:
+) -> list[tuple[int, Kept]]:
     """(id, story terms) of the source's latest RECENT_PER_SOURCE items stored after
     `after_id` and before `before_id`, oldest first."""
     async with conn.execute(

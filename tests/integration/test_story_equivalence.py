@@ -19,7 +19,14 @@ from bot.store import items
 from bot.store import sources as source_store
 from bot.store import stories as story_store
 from bot.store.db import Database
-from bot.stories import STORY_WINDOW_SECONDS, Candidate, find_story, is_reissue, story_terms
+from bot.stories import (
+    STORY_WINDOW_SECONDS,
+    Candidate,
+    find_story,
+    is_reissue,
+    kept,
+    story_terms,
+)
 from tests.unit.test_stories import ITEMS
 
 SOURCES = [Source(f"s{n}", f"S{n}", f"https://s{n}.example/rss", language="ru") for n in range(4)]
@@ -42,7 +49,7 @@ class Stored:
         first_of = {item_id: first for item_id, *_, first in self.rows}
         earlier = [t for _, s, t, *_ in self.rows if s == source][-story_store.RECENT_PER_SOURCE :]
         pool = [
-            Candidate(item_id, first, s, terms, regions, fetched)
+            Candidate(item_id, first, s, kept(terms), regions, fetched)
             for item_id, s, terms, regions, fetched, first in self.rows
             if fetched >= now - STORY_WINDOW_SECONDS
         ]
@@ -54,7 +61,7 @@ class Stored:
             match = find_story(terms, regions, source, pool)
             story[item_id] = item_id if match is None else first_of[match.item_id]
             first_of[item_id] = story[item_id]
-            pool.append(Candidate(item_id, story[item_id], source, terms, regions, now))
+            pool.append(Candidate(item_id, story[item_id], source, kept(terms), regions, now))
         return story, reissued
 
 
