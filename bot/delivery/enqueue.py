@@ -28,6 +28,7 @@ from bot.models import Alert, Item, Mention, Source
 from bot.store import chats, outbox
 from bot.store import stories as story_store
 from bot.stories import (
+    NO_REGIONS,
     STORY_WINDOW_SECONDS,
     Candidate,
     Kept,
@@ -110,7 +111,7 @@ async def assign_stories(
     for item_id, item, mentions in new:
         terms = story_terms(item.title, item.text)
         ordered = kept(terms)
-        regions = frozenset(m.value for m in mentions if m.kind == "region")
+        regions = frozenset(m.value for m in mentions if m.kind == "region") or NO_REGIONS
         if (
             is_reissue(terms, earlier)
             if indexed is None

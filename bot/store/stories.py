@@ -12,7 +12,7 @@ import sqlite3
 import aiosqlite
 
 from bot.store.db import MAX_VARIABLES
-from bot.stories import Candidate, Kept, ReissueIndex, StoryIndex, kept
+from bot.stories import NO_REGIONS, Candidate, Kept, ReissueIndex, StoryIndex, kept
 
 RECENT_PER_SOURCE = 500
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
@@ -29,10 +29,10 @@ def encode(terms: Kept, regions: frozenset[str]) -> str:
 
 def decode(stored: str | None) -> tuple[Kept, frozenset[str]]:
     if not stored:
-        return (), frozenset()
+        return (), NO_REGIONS
     tokens = stored.split()
     if "@" not in stored:
-        return kept(set(tokens)), frozenset()
+        return kept(set(tokens)), NO_REGIONS
     regions = frozenset(token[1:] for token in tokens if token.startswith("@"))
     return kept({token for token in tokens if not token.startswith("@")}), regions
 
