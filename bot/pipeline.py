@@ -36,7 +36,7 @@ from bot.sources.schedule import Bounds, adapt_interval, backoff_delay, feed_ttl
 from bot.store import chats, items, outbox, sources
 from bot.store.db import Database
 from bot.store.sources import SourceState
-from bot.store.stories import StoryPool
+from bot.store.stories import StoryPool, history_size
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,9 @@ class Pipeline:
             await self.matching_ready
         async with self.db.write() as conn:
             new = await items.insert_new_items(conn, parsed, ts)
-            matched, alert_count = await self._enqueue_alerts(conn, source, new, state.primed, ts)
+            matched, alert_count = await self._enqueue_alerts(
+                conn, source, new, state.primed, ts, history_size(len(parsed))
+            )
             # A first poll's backlog says nothing about how busy the source is.
             learned = (
                 adapt_interval(state.adaptive_interval, source.interval, len(new), self._bounds)
@@ -231,6 +233,7 @@ class Pipeline:
         new: list[tuple[int, Item]],
         primed: bool,
         now: float,
+        history: int,
     ) -> tuple[list[tuple[Item, list[Mention]]], int]:
         """Stories, then one alert per (chat, story); see bot.delivery.enqueue."""
         done = await enqueue_alerts(
@@ -243,6 +246,7 @@ class Pipeline:
             region_name=self.region_name,
             settings=self.delivery,
             story_pool=self.story_pool,
+            history=history,
         )
         return done.matched, done.alerts + done.edits
 

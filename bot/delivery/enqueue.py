@@ -73,12 +73,14 @@ async def assign_stories(
     now: float,
     story_pool: story_store.StoryPool | None = None,
     later: list[Write] | None = None,
+    history: int = story_store.RECENT_PER_SOURCE,
 ) -> tuple[dict[int, int], set[int], set[int]]:
     """Story id per new item, the ids of items that only reissue earlier ones, and the ids
     of the stories this poll started.
 
-    Each item is compared with the source's latest earlier items for a reissue (kept in the
-    StoryPool between polls, or read from the database without one) and with the candidates
+    Each item is compared with the source's latest `history` earlier items for a reissue
+    (story_store.history_size of the polled document; kept in the StoryPool between polls, or
+    read from the database without one) and with the candidates
     its terms can meet (bot.stories.StoryIndex), this poll's earlier items among them. A
     story the poll starts is numbered at once (story_store.next_story_id), so its items join
     the pool under their final story. The stories and item updates are written in a few
@@ -91,13 +93,13 @@ async def assign_stories(
     before_id = min(i for i, _, _ in new)
     since = now - STORY_WINDOW_SECONDS
     if story_pool is None:
-        earlier = await story_store.source_terms(conn, source.name, before_id)
+        earlier = await story_store.source_terms(conn, source.name, before_id, history)
         indexed = reissue_index(earlier) if len(new) > SCAN_REISSUES else None
         pool = StoryIndex()
         for candidate in await story_store.candidates(conn, source.language, since):
             pool.add(candidate)
     else:  # this poll's items join the shared pool, which forgets them unless committed
-        indexed = await story_pool.history(conn, source.name, before_id)
+        indexed = await story_pool.history(conn, source.name, before_id, history)
         earlier = indexed.latest()
         pool = await story_pool.open(conn, source.language, since)
     first_story = await story_store.next_story_id(conn)  # stories below it were there before
@@ -158,11 +160,12 @@ async def enqueue_alerts(
     region_name: Callable[[str, str], str],
     settings: DeliverySettings,
     story_pool: story_store.StoryPool | None = None,
+    history: int = story_store.RECENT_PER_SOURCE,
 ) -> Enqueued:
     found = [(item_id, item, matcher.find(item)) for item_id, item in new]
     story_writes: list[Write] = []  # run while the alerts are rendered (AlertWriter.behind)
     story_of, reissued, started = await assign_stories(
-        conn, source, found, now, story_pool, story_writes
+        conn, source, found, now, story_pool, story_writes, history
     )
     reissued_count = len(reissued)
     if reissued:

@@ -14,7 +14,8 @@ import aiosqlite
 from bot.store.db import MAX_VARIABLES
 from bot.stories import NO_REGIONS, Candidate, Kept, ReissueIndex, StoryIndex, kept
 
-RECENT_PER_SOURCE = 500
+RECENT_PER_SOURCE = 500  # the most of a source's latest items a reissue is looked for in
+HISTORY_FLOOR = 50  # the least
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM came with SQLite 3.33
 
@@ -35,6 +36,15 @@ def decode(stored: str | None) -> tuple[Kept, frozenset[str]]:
         return kept(set(tokens)), NO_REGIONS
     regions = frozenset(token[1:] for token in tokens if token.startswith("@"))
     return kept({token for token in tokens if not token.startswith("@")}), regions
+
+
+def history_size(document: int) -> int:
+    """How many of a source's latest items its new ones are checked against for reissues,
+    for a document of `document` items: twice what it carries (a rotated or republished
+    document repeats what the earlier ones carried), within HISTORY_FLOOR..RECENT_PER_SOURCE.
+    The pool keeps that many per source, not RECENT_PER_SOURCE: about 300 bytes an item,
+    which a busy source's 500 made 150 KB."""
+    return min(RECENT_PER_SOURCE, max(HISTORY_FLOOR, 2 * document))
 
 
 async def candidates(
@@ -75,7 +85,8 @@ class StoryPool:
         self._indexes: dict[str, StoryIndex] = {}
         self._last_id: dict[str, int] = {}
         self._open: tuple[str, int] | None = None  # a poll's language, index size before it
-        self._history: dict[str, tuple[ReissueIndex, int]] = {}  # source -> terms, last id
+        # source -> its terms, the last item id read, how many of its latest items are kept
+        self._history: dict[str, tuple[ReissueIndex, int, int]] = {}
         self._told: tuple[str, list[tuple[int, Kept]]] | None = None
 
     def begin(self) -> None:
@@ -142,18 +153,24 @@ class StoryPool:
         return [c for c in index.candidates if c.fetched_at >= since]
 
     async def history(
-        self, conn: aiosqlite.Connection, source: str, before_id: int
+        self,
+        conn: aiosqlite.Connection,
+        source: str,
+        before_id: int,
+        keep: int = RECENT_PER_SOURCE,
     ) -> ReissueIndex:
-        """source_terms(source, before_id), indexed: its sets not forgotten (`latest()`) are
-        the same ones."""
-        index, last_id = self._history.get(source) or (ReissueIndex(), 0)
-        if last_id >= before_id:  # holds later items than asked for: start over
-            index, last_id = ReissueIndex(), 0
-        for item_id, terms in await terms_between(conn, source, last_id, before_id):
+        """source_terms(source, before_id, keep), indexed: its sets not forgotten (`latest()`)
+        are the same ones."""
+        index, last_id, kept_before = self._history.get(source) or (ReissueIndex(), 0, keep)
+        if last_id >= before_id or (  # holds later items than asked for, or
+            keep > kept_before and len(index.latest()) >= kept_before  # may have forgotten some
+        ):
+            index, last_id = ReissueIndex(), 0  # start over
+        for item_id, terms in await terms_between(conn, source, last_id, before_id, keep):
             index.add(terms)
             last_id = item_id
-        index = index.keep_last(RECENT_PER_SOURCE)
-        self._history[source] = (index, last_id)
+        index = index.keep_last(keep)
+        self._history[source] = (index, last_id, keep)
         return index
 
     def told(self, source: str, terms: list[tuple[int, Kept]]) -> None:
@@ -168,34 +185,36 @@ class StoryPool:
         self._told = None
         if not told or (held := self._history.get(source)) is None:
             return  # read from the database when next asked for
-        index, last_id = held
+        index, last_id, keep = held
         if told[0][0] <= last_id:
             del self._history[source]  # not the order it was read in: read it again
             return
         for _, terms in told:
             index.add(terms)
-        self._history[source] = (index.keep_last(RECENT_PER_SOURCE), told[-1][0])
+        self._history[source] = (index.keep_last(keep), told[-1][0], keep)
 
 
-async def source_terms(conn: aiosqlite.Connection, source: str, before_id: int) -> list[Kept]:
-    """The story terms of the source's latest items stored before this poll."""
+async def source_terms(
+    conn: aiosqlite.Connection, source: str, before_id: int, keep: int = RECENT_PER_SOURCE
+) -> list[Kept]:
+    """The story terms of the source's latest `keep` items stored before this poll."""
     async with conn.execute(
         "SELECT story_terms FROM items WHERE source = ? AND id < ? AND story_terms IS NOT NULL "
         "ORDER BY id DESC LIMIT ?",
-        (source, before_id, RECENT_PER_SOURCE),
+        (source, before_id, keep),
     ) as cur:
         return [decode(r[0])[0] for r in await cur.fetchall()]
 
 
 async def terms_between(
-    conn: aiosqlite.Connection, source: str, after_id: int, before_id: int
+    conn: aiosqlite.Connection, source: str, after_id: int, before_id: int, keep: int
 ) -> list[tuple[int, Kept]]:
-    """(id, story terms) of the source's latest RECENT_PER_SOURCE items stored after
-    `after_id` and before `before_id`, oldest first."""
+    """(id, story terms) of the source's latest `keep` items stored after `after_id` and
+    before `before_id`, oldest first."""
     async with conn.execute(
         "SELECT id, story_terms FROM items WHERE source = ? AND id > ? AND id < ? "
         "AND story_terms IS NOT NULL ORDER BY id DESC LIMIT ?",
-        (source, after_id, before_id, RECENT_PER_SOURCE),
+        (source, after_id, before_id, keep),
     ) as cur:
         rows = await cur.fetchall()
     return [(int(item_id), decode(stored)[0]) for item_id, stored in reversed(list(rows))]

@@ -82,6 +82,7 @@ async def poll(
     new_items: list[Item],
     now: float = 1000.0,
     pool: story_store.StoryPool | None = None,
+    history: int = story_store.RECENT_PER_SOURCE,
 ) -> Any:
     async with db.write() as conn:
         new = await items.insert_new_items(conn, new_items, now)
@@ -95,6 +96,7 @@ async def poll(
             region_name=lambda code, lang: "Белгородская область",
             settings=DeliverySettings(max_edits=3),
             story_pool=pool,
+            history=history,
         )
 
 
@@ -287,3 +289,25 @@ async def test_a_polls_stories_are_stored_whether_or_not_it_alerts(
         "FROM items i JOIN stories s ON s.id = i.story_id ORDER BY i.id"
     )
     assert [tuple(r) for r in stored] == [(1, 1, 1, 1), (2, 2, 2, 1)]
+
+
+async def test_the_pool_keeps_as_much_of_a_source_as_its_documents_carry(db: Database) -> None:
+    """A source's history holds history_size(its document) items, not RECENT_PER_SOURCE, and
+    a document republished under new keys is still seen for what it is."""
+    pool = story_store.StoryPool()
+    history = story_store.history_size(10)
+    assert history < story_store.RECENT_PER_SOURCE
+
+    def document(poll_number: int, prefix: str) -> list[Item]:
+        return [
+            item(TODAY, f"{prefix}{poll_number}-{n}", f"Сводка {poll_number * 10 + n}", f"№{n}")
+            for n in range(10)
+        ]
+
+    for number in range(8):
+        await poll(db, TODAY, document(number, ""), now=1000.0 + number, pool=pool, history=history)
+        pool.committed()
+    held = await pool.history(db.conn, TODAY.name, before_id=10**9, keep=history)
+    assert len(held.latest()) == history  # of the 80 items stored
+    rotated = await poll(db, TODAY, document(7, "rotated-"), now=2000.0, pool=pool, history=history)
+    assert rotated.reissued == 10

@@ -43,11 +43,15 @@ class Stored:
         self.rows: list[tuple[int, str, frozenset[str], frozenset[str], float, int]] = []
 
     def expected(
-        self, source: str, new: list[tuple[int, frozenset[str], frozenset[str]]], now: float
+        self,
+        source: str,
+        new: list[tuple[int, frozenset[str], frozenset[str]]],
+        now: float,
+        history: int,
     ) -> tuple[dict[int, int], set[int]]:
         """First item of each new item's story, and the reissues, by full scans."""
         first_of = {item_id: first for item_id, *_, first in self.rows}
-        earlier = [t for _, s, t, *_ in self.rows if s == source][-story_store.RECENT_PER_SOURCE :]
+        earlier = [t for _, s, t, *_ in self.rows if s == source][-history:]
         pool = [
             Candidate(item_id, first, s, kept(terms), regions, fetched)
             for item_id, s, terms, regions, fetched, first in self.rows
@@ -98,7 +102,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def test_pooled_clustering_equals_a_full_scan(
     db: Database, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(story_store, "RECENT_PER_SOURCE", 6)  # histories run over
+    # histories run over, and their length follows the polled document's (history_size)
+    monkeypatch.setattr(story_store, "RECENT_PER_SOURCE", 9)
+    monkeypatch.setattr(story_store, "HISTORY_FLOOR", 3)
     monkeypatch.setattr(enqueue, "SCAN_REISSUES", 2)
     rng = random.Random(seed)
     pool = story_store.StoryPool()
@@ -123,9 +129,10 @@ async def test_pooled_clustering_equals_a_full_scan(
                     (i, story_terms(it.title, it.text), frozenset(m.value for m in ms))
                     for i, it, ms in found
                 ]
-                story, reissued = stored.expected(source.name, terms, now)
+                history = story_store.history_size(len(polled))
+                story, reissued = stored.expected(source.name, terms, now, history)
                 story_of, got_reissued, _ = await assign_stories(
-                    conn, source, found, now, pool if with_pool else None
+                    conn, source, found, now, pool if with_pool else None, history=history
                 )
                 if rolled_back:
                     raise RuntimeError("rolled back")
