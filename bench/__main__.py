@@ -24,6 +24,7 @@ MODULES = [
     "bench.bench_match",
     "bench.bench_regions",
     "bench.bench_ingest",
+    "bench.bench_stories",
     "bench.bench_poll",
     "bench.bench_delivery",
     "bench.bench_memory",
