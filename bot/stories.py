@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections import Counter
 from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -213,7 +212,8 @@ def min_shared(threshold: float, smaller: int) -> int:
 # How many shared terms SimilarSets meets a set by, where it can: each set is filed, and each
 # probe probes, with one term more than the prefix-filtering lemma asks for, so a set that can
 # score the threshold is met twice. Against a day of 20,000 items (bench_stories) a probe met
-# about 730 candidates, every one scored, when one meeting was enough.
+# about 730 candidates, every one scored, when one meeting was enough; at three, 2 candidates
+# but no faster. (`near` counts to two: once, twice.)
 HITS = 2
 
 
@@ -248,6 +248,7 @@ class SimilarSets:
         self._count: dict[str, int] = {}
         self._every: dict[str, list[int]] = {}
         self._some: dict[str, list[int]] = {}
+        self._once: dict[str, list[int]] = {}  # the sets met once is enough for (`_need`)
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -280,7 +281,7 @@ class SimilarSets:
                 count[term] = count.get(term, 0) + 1
             keep = self._keep(len(terms))
             rarest = terms if keep >= len(terms) else sorted(terms, key=count.__getitem__)[:keep]
-            _file(self._some, rarest, position)
+            _file(self._some if self._need(len(terms)) == HITS else self._once, rarest, position)
             _file(self._every, terms, position)
         self._filed = len(self.sets)
         self._waiting.clear()
@@ -296,28 +297,26 @@ class SimilarSets:
         size = len(terms)
         sets = self.sets
         source_of = self._source_of
-        every, some = self._every, self._some
-        met: Counter[int] = Counter()  # sets at least as large as the probe
+        every, some, once = self._every, self._some, self._once
+        # Which sets are met twice is found with set operations, at C speed: a probe meets
+        # hundreds of sets once against a day of items (bench_stories), and few twice.
+        seen: set[int] = set()  # sets at least as large as the probe
+        twice: set[int] = set()
         for term in self._rarest(terms):
             if (positions := every.get(term)) is not None:
-                met.update(positions)
-        need = self._need(size)
-        found = [
-            p
-            for p, hits in met.items()
-            if hits >= need and len(sets[p]) >= size and source_of[p] != skip
-        ]
-        met = Counter()  # smaller sets
+                twice.update(seen.intersection(positions))
+                seen.update(positions)
+        met = twice if self._need(size) == HITS else seen
+        found = [p for p in met if len(sets[p]) >= size and source_of[p] != skip]
+        seen = set()  # smaller sets
+        twice = set()
         for term in terms:
             if (positions := some.get(term)) is not None:
-                met.update(positions)
-        found += [
-            p
-            for p, hits in met.items()
-            if (hits >= HITS or hits >= self._need(len(sets[p])))
-            and len(sets[p]) < size
-            and source_of[p] != skip
-        ]
+                twice.update(seen.intersection(positions))
+                seen.update(positions)
+            if (positions := once.get(term)) is not None:
+                twice.update(positions)
+        found += [p for p in twice if len(sets[p]) < size and source_of[p] != skip]
         return sorted(found)
 
     def _rarest(self, terms: frozenset[str]) -> list[str]:
