@@ -10,16 +10,22 @@ the median of three runs, each on a new database. (The rate falls as the databas
 run of fifty polls measured 10,200 items/s over its first ten and 8,300 over its last ten,
 with 165,000 outbox rows stored.)
 A second figure times the source's first poll: 500 items of backlog, stored without alerts.
+A third repeats the first against a day of 20,000 items from 200 other sources already stored
+(their words drawn from the dev corpus's Russian items, as often as they occur there): what
+clustering each new item against the day's story pool costs (bench_stories times that alone).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import random
 import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.figures import Figure, bench_main
 
@@ -49,9 +55,65 @@ def document(batch: int, items: int) -> bytes:
     return "".join(parts).encode()
 
 
-async def measure(batches: int, items: int, chats_count: int) -> tuple[float, float]:
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "dev.jsonl"
+DAY_SOURCES = 200
+
+
+def day_rows(count: int, now: float) -> list[tuple[str, str, str, float, int, str]]:
+    """(source, key, text, fetched_at, story id, stored story terms) of `count` items of the
+    last 20 hours, 40 words each drawn from the dev corpus's Russian items."""
+    from bot.store.stories import encode
+    from bot.stories import NO_REGIONS, kept, story_terms
+
+    with CORPUS.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    words = [
+        word
+        for row in rows
+        if row["lang"] == "ru"
+        for word in f"{row['title']} {row['summary']}".split()
+    ]
+    rng = random.Random(3)
+    found = []
+    for n in range(count):
+        text = " ".join(rng.choices(words, k=40))
+        terms = encode(kept(story_terms("", text)), NO_REGIONS)
+        fetched = now - 72_000 * (count - n) / count
+        found.append((f"day{n % DAY_SOURCES}", f"d{n}", text, fetched, n + 1, terms))
+    return found
+
+
+async def store_day(conn: Any, count: int, now: float) -> None:
+    """A day of other sources' items, in their stories, as polls would have left them."""
+    from bot.models import Source
+    from bot.store import sources
+
+    await sources.upsert_sources(
+        conn,
+        [
+            Source(name=f"day{n}", title=f"Day {n}", url=f"https://day.example/{n}")
+            for n in range(DAY_SOURCES)
+        ],
+    )
+    rows = day_rows(count, now)
+    await conn.executemany(
+        "INSERT INTO stories (id, language, first_item_id, created_at, last_seen_at) "
+        "VALUES (?, 'ru', ?, ?, ?)",
+        [(story, story, fetched, fetched) for _, _, _, fetched, story, _ in rows],
+    )
+    await conn.executemany(
+        "INSERT INTO items (id, source, key, title, text, language, published_at, fetched_at,"
+        " story_id, story_terms) VALUES (?, ?, ?, '', ?, 'ru', ?, ?, ?, ?)",
+        [
+            (story, source, key, text, fetched, fetched, story, terms)
+            for source, key, text, fetched, story, terms in rows
+        ],
+    )
+
+
+async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> tuple[float, float]:
     """(items/s of the polls after the first, items/s of the first: a backlog, stored
-    without alerts)."""
+    without alerts); `day`: items of other sources stored first (`store_day`)."""
     from bot.clock import FixedClock
     from bot.collector import collect_rarely
     from bot.config import PollingSettings
@@ -87,8 +149,11 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
             index.add(term)
         gazetteer = Gazetteer.load()
         regions = [region.code for region in gazetteer.regions()]
+        clock = FixedClock(datetime(2024, 5, 10, 12, tzinfo=UTC))
         async with db.write() as conn:
             await sources.upsert_sources(conn, [source])
+            if day:
+                await store_day(conn, day, clock.now().timestamp())
             for chat_id in range(1, chats_count + 1):
                 await chats.ensure_chat(
                     conn, chat_id, chat_type="private", title=None, language="ru", now=0
@@ -99,7 +164,7 @@ async def measure(batches: int, items: int, chats_count: int) -> tuple[float, fl
             db,
             FeedBytes(),
             ItemMatcher(gazetteer, index),
-            FixedClock(datetime(2024, 5, 10, 12, tzinfo=UTC)),
+            clock,
             PollingSettings(),
             lambda code, lang: code,
         )
@@ -125,6 +190,10 @@ def figures(scale: float) -> list[Figure]:
     runs = [asyncio.run(measure(batches, 500, 1000)) for _ in range(RUNS)]
     rate = statistics.median(rate for rate, _ in runs)
     priming = statistics.median(priming for _, priming in runs)
+    day = int(20_000 * scale)
+    against_day = statistics.median(
+        asyncio.run(measure(batches, 500, 1000, day))[0] for _ in range(RUNS)
+    )
     return [
         Figure(
             "ingest: feed bytes to outbox rows",
@@ -135,6 +204,13 @@ def figures(scale: float) -> list[Figure]:
             "database",
         ),
         Figure("ingest: a new source's first poll (backlog)", priming, "items/s"),
+        Figure(
+            f"ingest against a day of {day:,} other sources' items",
+            against_day,
+            "items/s",
+            note=f"as the first, with {day:,} items of {DAY_SOURCES} other sources stored first"
+            " (words from the dev corpus's Russian items): the story pool's cost",
+        ),
     ]
 
 

@@ -210,11 +210,11 @@ def min_shared(threshold: float, smaller: int) -> int:
 
 
 # How many shared terms SimilarSets meets a set by, where it can: each set is filed, and each
-# probe probes, with one term more than the prefix-filtering lemma asks for, so a set that can
-# score the threshold is met twice. Against a day of 20,000 items (bench_stories) a probe met
-# about 730 candidates, every one scored, when one meeting was enough; at three, 2 candidates
-# but no faster. (`near` counts to two: once, twice.)
-HITS = 2
+# probe probes, with HITS - 1 terms more than the prefix-filtering lemma asks for, so a set
+# that can score the threshold is met HITS times. Against a day of 20,000 items
+# (bench_stories) a probe scored about 730 candidates when one meeting was enough, 33 at two
+# and 2 at three; bench_ingest against such a day: 1,165 items/s at two, 1,429 at three.
+HITS = 3
 
 
 class SimilarSets:
@@ -247,8 +247,8 @@ class SimilarSets:
         self._sources: dict[str, int] = {}  # non-empty sets per source, filed or not
         self._count: dict[str, int] = {}
         self._every: dict[str, list[int]] = {}
-        self._some: dict[str, list[int]] = {}
-        self._once: dict[str, list[int]] = {}  # the sets met once is enough for (`_need`)
+        # term -> positions, apart by how many meetings make a candidate (`_need`)
+        self._some: dict[int, dict[str, list[int]]] = {}
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -281,7 +281,8 @@ class SimilarSets:
                 count[term] = count.get(term, 0) + 1
             keep = self._keep(len(terms))
             rarest = terms if keep >= len(terms) else sorted(terms, key=count.__getitem__)[:keep]
-            _file(self._some if self._need(len(terms)) == HITS else self._once, rarest, position)
+            need = self._need(len(terms))
+            _file(self._some.get(need) or self._some.setdefault(need, {}), rarest, position)
             _file(self._every, terms, position)
         self._filed = len(self.sets)
         self._waiting.clear()
@@ -297,26 +298,12 @@ class SimilarSets:
         size = len(terms)
         sets = self.sets
         source_of = self._source_of
-        every, some, once = self._every, self._some, self._once
-        # Which sets are met twice is found with set operations, at C speed: a probe meets
-        # hundreds of sets once against a day of items (bench_stories), and few twice.
-        seen: set[int] = set()  # sets at least as large as the probe
-        twice: set[int] = set()
-        for term in self._rarest(terms):
-            if (positions := every.get(term)) is not None:
-                twice.update(seen.intersection(positions))
-                seen.update(positions)
-        met = twice if self._need(size) == HITS else seen
+        every = self._every
+        met = _met([every[t] for t in self._rarest(terms) if t in every], self._need(size))
         found = [p for p in met if len(sets[p]) >= size and source_of[p] != skip]
-        seen = set()  # smaller sets
-        twice = set()
-        for term in terms:
-            if (positions := some.get(term)) is not None:
-                twice.update(seen.intersection(positions))
-                seen.update(positions)
-            if (positions := once.get(term)) is not None:
-                twice.update(positions)
-        found += [p for p in twice if len(sets[p]) < size and source_of[p] != skip]
+        for need, some in self._some.items():  # smaller sets
+            met = _met([some[t] for t in terms if t in some], need)
+            found += [p for p in met if len(sets[p]) < size and source_of[p] != skip]
         return sorted(found)
 
     def _rarest(self, terms: frozenset[str]) -> list[str]:
@@ -333,6 +320,18 @@ class SimilarSets:
         if keep == 1:
             return [min(filed, key=count.__getitem__)]
         return sorted(filed, key=count.__getitem__)[:keep]
+
+
+def _met(postings: list[list[int]], need: int) -> set[int]:
+    """The positions in `need` or more of the lists (each holds a position once), found with
+    set operations, at C speed: against a day of items a probe meets hundreds of sets once
+    (bench_stories), and few `need` times."""
+    levels: list[set[int]] = [set() for _ in range(need)]
+    for positions in postings:
+        for level in range(need - 1, 0, -1):
+            levels[level].update(levels[level - 1].intersection(positions))
+        levels[0].update(positions)
+    return levels[-1]
 
 
 def _file(postings: dict[str, list[int]], terms: Iterable[str], position: int) -> None:
