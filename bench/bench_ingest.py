@@ -18,7 +18,6 @@ clustering each new item against the day's story pool costs (bench_stories times
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import statistics
 import tempfile
@@ -55,24 +54,17 @@ def document(batch: int, items: int) -> bytes:
     return "".join(parts).encode()
 
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "dev.jsonl"
 DAY_SOURCES = 200
 
 
 def day_rows(count: int, now: float) -> list[tuple[str, str, str, float, int, str]]:
     """(source, key, text, fetched_at, story id, stored story terms) of `count` items of the
     last 20 hours, 40 words each drawn from the dev corpus's Russian items."""
+    from bench.bench_stories import corpus_words
     from bot.store.stories import encode
     from bot.stories import NO_REGIONS, kept, story_terms
 
-    with CORPUS.open(encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    words = [
-        word
-        for row in rows
-        if row["lang"] == "ru"
-        for word in f"{row['title']} {row['summary']}".split()
-    ]
+    words = corpus_words("ru")
     rng = random.Random(3)
     found = []
     for n in range(count):

@@ -8,9 +8,9 @@ check, between polls: unlike a poll's objects they stay, so they grow with a day
 The items' words are drawn from the dev corpus's (tests/data/corpus/dev.jsonl), as often as
 they occur there, from 2,000 sources of 20-item documents, filed as `assign_stories` files
 them. (Drawn from the corpus's 1,600 stems, these items overlap far more than a day of news
-does: no measure of clustering speed.) Memory is
-what tracemalloc counts of the objects the pool keeps; the history is a source's at
-`history_size(20)` items against its latest 500 (what every source kept before, however old).
+does: no measure of clustering speed.) Memory is what tracemalloc counts of the objects the
+pool keeps; the history is a source's at `history_size(20)` items against its latest 500
+(what every source kept before, however old).
 
 Clustering speed against a full day: bench_ingest's polls come from one source, whose own
 items a probe passes over, so its figure leaves out what a day of other sources' items costs.
@@ -21,27 +21,32 @@ drawn from a Zipf vocabulary (a few stems in most items, as words occur in text)
 from __future__ import annotations
 
 import gc
-import json
 import random
 import time
 import tracemalloc
 from itertools import accumulate
-from pathlib import Path
 
+from bench.bench_regions import load_corpus
 from bench.figures import Figure, bench_main
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "data" / "corpus" / "dev.jsonl"
 SOURCES = 2000
 DOCUMENT = 20  # items a document of each source carries
+
+
+def corpus_words(language: str | None = None) -> list[str]:
+    """Every word of the dev corpus's items (of one language), as often as it occurs."""
+    return [
+        word
+        for row in load_corpus()
+        if language is None or row["lang"] == language
+        for word in f"{row['title']} {row['summary']}".split()
+    ]
 
 
 def texts(count: int) -> list[tuple[str, str]]:
     """Items whose words are drawn from the dev corpus's, as often as they occur there (so a
     common word is common here too): 40 words a text, a title of 8."""
-    with CORPUS.open(encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines if line.strip()]
-    words = [word for row in rows for word in f"{row['title']} {row['summary']}".split()]
+    words = corpus_words()
     pick = random.Random(1).choices
     return [(" ".join(pick(words, k=8)), " ".join(pick(words, k=32))) for _ in range(count)]
 

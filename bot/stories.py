@@ -128,10 +128,6 @@ def kept(terms: AbstractSet[str]) -> Kept:
     return tuple(sorted(terms))
 
 
-def encode_terms(terms: Collection[str]) -> str:
-    return " ".join(sorted(terms))
-
-
 def similarity(a: frozenset[str], b: Collection[str]) -> float:
     """Jaccard plus containment: 0 for nothing shared, 2 for the same set (`b`'s terms each
     once: a frozenset, or Kept)."""
@@ -282,7 +278,7 @@ class SimilarSets:
             keep = self._keep(len(terms))
             rarest = terms if keep >= len(terms) else sorted(terms, key=count.__getitem__)[:keep]
             need = self._need(len(terms))
-            _file(self._some.get(need) or self._some.setdefault(need, {}), rarest, position)
+            _file(self._some.setdefault(need, {}), rarest, position)
             _file(self._every, terms, position)
         self._filed = len(self.sets)
         self._waiting.clear()
