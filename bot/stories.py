@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.matching.scanning import ENCODING, spells
+from bot.postings import Postings, bitmap, dense_from, met
 
 STEM_CHARS = 5
 MIN_WORD = 3
@@ -211,6 +212,12 @@ def min_shared(threshold: float, smaller: int) -> int:
 # (bench_stories) a probe scored about 730 candidates when one meeting was enough, 33 at two
 # and 2 at three; bench_ingest against such a day: 1,165 items/s at two, 1,429 at three.
 HITS = 3
+# Up to how many more a probe's own terms meet the larger sets by (which are filed under all
+# their terms, so a probe may choose), when its next rarest terms are common enough to be
+# read as bitmaps (bot.postings), which makes reading them cheap and scoring what they let
+# through the dearer part: bench_ingest against a day of 20,000 items, 3,500 items/s at 0
+# more, 5,100-5,700 at 2 or 3 (bench_stories' Zipf day: 4,000-4,300 either way).
+MORE_HITS = 3
 
 
 class SimilarSets:
@@ -228,6 +235,11 @@ class SimilarSets:
     can reach the threshold is returned, and the caller scores them exactly, so results equal
     a full scan's.
 
+    The postings of a term common in the day are read as a bitmap (bot.postings), and the
+    sets of the wrong size for the side probed are masked out of the bitmaps before their
+    positions are read out (`_smaller`): against a day of 20,000 items, a probe's terms are
+    words a tenth of the day holds.
+
     Sets are filed when a probe may meet them, not when added: a probe from a source passes
     over that source's sets, so a poll's own items wait until another source's probe comes
     (and a language with one source never files any). They are filed in the order added, with
@@ -242,9 +254,10 @@ class SimilarSets:
         self._waiting: set[str] = set()  # the sources of the sets not filed yet
         self._sources: dict[str, int] = {}  # non-empty sets per source, filed or not
         self._count: dict[str, int] = {}
-        self._every: dict[str, list[int]] = {}
+        self._every = Postings()
         # term -> positions, apart by how many meetings make a candidate (`_need`)
-        self._some: dict[int, dict[str, list[int]]] = {}
+        self._some: dict[int, Postings] = {}
+        self._smaller_than: dict[int, tuple[int, int]] = {}  # size -> bitmap, sets it covers
 
     def __len__(self) -> int:
         return len(self.sets)
@@ -278,8 +291,10 @@ class SimilarSets:
             keep = self._keep(len(terms))
             rarest = terms if keep >= len(terms) else sorted(terms, key=count.__getitem__)[:keep]
             need = self._need(len(terms))
-            _file(self._some.setdefault(need, {}), rarest, position)
-            _file(self._every, terms, position)
+            if (some := self._some.get(need)) is None:
+                some = self._some[need] = Postings()
+            some.file(rarest, position)
+            self._every.file(terms, position)
         self._filed = len(self.sets)
         self._waiting.clear()
 
@@ -294,48 +309,52 @@ class SimilarSets:
         size = len(terms)
         sets = self.sets
         source_of = self._source_of
-        every = self._every
-        met = _met([every[t] for t in self._rarest(terms) if t in every], self._need(size))
-        found = [p for p in met if len(sets[p]) >= size and source_of[p] != skip]
+        filed = self._filed
+        rarest, need = self._rarest(terms)
+        read = self._every.read(rarest, filed)
+        larger = met(read, need, ~self._smaller(size) if read.dense else None)
+        found = [p for p in larger if len(sets[p]) >= size and source_of[p] != skip]
         for need, some in self._some.items():  # smaller sets
-            met = _met([some[t] for t in terms if t in some], need)
-            found += [p for p in met if len(sets[p]) < size and source_of[p] != skip]
+            read = some.read(terms, filed)
+            smaller = met(read, need, self._smaller(size) if read.dense else None)
+            found += [p for p in smaller if len(sets[p]) < size and source_of[p] != skip]
         return sorted(found)
 
-    def _rarest(self, terms: frozenset[str]) -> list[str]:
-        """`_keep` of the probe's terms, the rarest: terms never filed come first (they meet
-        nothing), then the filed ones by how many sets hold them."""
-        keep = self._keep(len(terms))
+    def _smaller(self, size: int) -> int:
+        """A bitmap of the filed sets of fewer than `size` terms, brought up to date from
+        the sets filed since it was last asked for."""
+        bits, held = self._smaller_than.get(size, (0, 0))
+        if held < self._filed:
+            sets = self.sets
+            bits |= bitmap([p for p in range(held, self._filed) if len(sets[p]) < size])
+            self._smaller_than[size] = (bits, self._filed)
+        return bits
+
+    def _rarest(self, terms: frozenset[str]) -> tuple[list[str], int]:
+        """The probe's rarest terms, and how many of them a larger set it can score
+        `threshold` with holds. Its terms never filed come first (no set holds them), then
+        the filed ones by how many sets hold them: `_keep` of its terms, `_need` met; or, when
+        the next rarest are common enough to be read as bitmaps, up to MORE_HITS more of
+        them, and as many more met (a candidate shares k of the probe's terms: of any but
+        (k - hits) of them, hits)."""
+        size = len(terms)
+        need = self._need(size)
+        keep = self._keep(size)
         count = self._count
         filed = [term for term in terms if term in count]
-        keep -= len(terms) - len(filed)
+        keep -= size - len(filed)
         if keep <= 0:
-            return []
+            return [], need
         if keep >= len(filed):
-            return filed
-        if keep == 1:
-            return [min(filed, key=count.__getitem__)]
-        return sorted(filed, key=count.__getitem__)[:keep]
-
-
-def _met(postings: list[list[int]], need: int) -> set[int]:
-    """The positions in `need` or more of the lists (each holds a position once), found with
-    set operations, at C speed: against a day of items a probe meets hundreds of sets once
-    (bench_stories), and few `need` times."""
-    levels: list[set[int]] = [set() for _ in range(need)]
-    for positions in postings:
-        for level in range(need - 1, 0, -1):
-            levels[level].update(levels[level - 1].intersection(positions))
-        levels[0].update(positions)
-    return levels[-1]
-
-
-def _file(postings: dict[str, list[int]], terms: Iterable[str], position: int) -> None:
-    for term in terms:
-        if (positions := postings.get(term)) is None:
-            postings[term] = [position]
-        else:
-            positions.append(position)
+            return filed, need
+        if keep == 1 and MORE_HITS == 0:
+            return [min(filed, key=count.__getitem__)], need
+        rarest = sorted(filed, key=count.__getitem__)
+        more = min(MORE_HITS, min_shared(self.threshold, size) - need, len(filed) - keep)
+        if more > 0 and count[rarest[keep]] >= dense_from(self._filed):
+            keep += more
+            need += more
+        return rarest[:keep], need
 
 
 @cache
