@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import gc
 import random
+import tempfile
 import time
 import tracemalloc
 from itertools import accumulate
+from pathlib import Path
 
 from bench.bench_regions import load_corpus
 from bench.figures import Figure, bench_main
@@ -110,6 +112,51 @@ def history_bytes(items: int) -> float:
     return float(held)
 
 
+def histories_bytes(sources: int) -> tuple[float, int]:
+    """What the StoryPool holds of `sources` sources' reissue histories (history_size(DOCUMENT)
+    items each, read from a real SQLite file as polls read them), and the sets it holds."""
+    import asyncio
+
+    from bot.models import Source
+    from bot.store import sources as source_store
+    from bot.store.db import Database
+    from bot.store.stories import StoryPool, encode, history_size
+    from bot.stories import NO_REGIONS, kept, story_terms
+
+    keep = history_size(DOCUMENT)
+    stored = [encode(kept(story_terms(title, text)), NO_REGIONS) for title, text in texts(5000)]
+
+    async def measure(path: Path) -> tuple[float, int]:
+        db = await Database.open(path)
+        names = [f"s{n}" for n in range(sources)]
+        async with db.write() as conn:
+            await source_store.upsert_sources(
+                conn, [Source(name, name, f"https://{name}.example/") for name in names]
+            )
+            await conn.executemany(
+                "INSERT INTO items (source, key, title, text, language, published_at,"
+                " fetched_at, story_terms) VALUES (?, ?, '', '', 'ru', 0, 0, ?)",
+                (
+                    (name, str(n), stored[(n * 7 + s) % len(stored)])
+                    for s, name in enumerate(names)
+                    for n in range(keep)
+                ),
+            )
+        pool = StoryPool()
+        gc.collect()
+        tracemalloc.start()
+        for name in names:
+            await pool.history(db.conn, name, 1 << 62, keep)
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        await db.close()
+        return float(held), pool.history_sets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return asyncio.run(measure(Path(tmp) / "histories.sqlite3"))
+
+
 def figures(scale: float) -> list[Figure]:
     from bot.store.stories import RECENT_PER_SOURCE, history_size
 
@@ -120,6 +167,8 @@ def figures(scale: float) -> list[Figure]:
     before = history_bytes(RECENT_PER_SOURCE)
     day = max(2000, int(20_000 * scale))
     rate, met = clustering(day)
+    sources = max(500, int(2000 * scale))
+    histories, sets = histories_bytes(sources)
     return [
         Figure(
             f"story clustering against a day of {day:,} items",
@@ -146,6 +195,16 @@ def figures(scale: float) -> list[Figure]:
             note=f"{kept_items} items kept for {DOCUMENT}-item documents (history_size); 1,000"
             f" busy sources: {history * 1000 / 2**20:.0f} MB against"
             f" {before * 1000 / 2**20:.0f}",
+        ),
+        Figure(
+            f"reissue histories of {sources:,} sources, all told",
+            histories / 2**20,
+            "MB",
+            higher_is_better=False,
+            baseline=history * sources / 2**20,
+            baseline_name="each source's kept",
+            note=f"{sets:,} sets held (HISTORY_BUDGET): the least recently polled sources' are"
+            " read from the database again when next asked for",
         ),
     ]
 

@@ -98,13 +98,16 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
+@pytest.mark.parametrize("budget", [story_store.HISTORY_BUDGET, 12])
 @pytest.mark.parametrize("seed", range(6))
 async def test_pooled_clustering_equals_a_full_scan(
-    db: Database, seed: int, monkeypatch: pytest.MonkeyPatch
+    db: Database, seed: int, budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # histories run over, and their length follows the polled document's (history_size)
+    # histories run over, and their length follows the polled document's (history_size);
+    # with a budget of 12 sets, the pool forgets sources' histories and reads them again
     monkeypatch.setattr(story_store, "RECENT_PER_SOURCE", 9)
     monkeypatch.setattr(story_store, "HISTORY_FLOOR", 3)
+    monkeypatch.setattr(story_store, "HISTORY_BUDGET", budget)
     monkeypatch.setattr(enqueue, "SCAN_REISSUES", 2)
     rng = random.Random(seed)
     pool = story_store.StoryPool()
@@ -141,6 +144,7 @@ async def test_pooled_clustering_equals_a_full_scan(
         else:
             if with_pool:
                 pool.committed()
+                assert pool.history_sets <= max(budget, 2 * 9)  # or one source's alone
             assert got_reissued == reissued
             async with db.conn.execute("SELECT id, first_item_id FROM stories") as cur:
                 first_item = {int(r[0]): int(r[1]) for r in await cur.fetchall()}

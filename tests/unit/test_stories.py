@@ -297,3 +297,15 @@ TEXT = st.text(st.sampled_from("абвгдеёжзБЁЖ abcXYZ 0123²_'’ʼ`.,
 @settings(max_examples=500, deadline=None)
 def test_story_terms_are_what_the_plain_loop_gives(title: str, text: str) -> None:
     assert story_terms(title, text) == terms_as_first_written(title, text)
+
+
+def test_terms_read_back_from_the_database_are_the_pools_own_strings() -> None:
+    """decode interns what it reads, as story_terms does: a day's pool read after a restart
+    shares one string per stem instead of holding a copy per item."""
+    from bot.store.stories import decode, encode
+
+    terms = story_terms("Белгородская область", "обстрел Белгорода")
+    stored = encode(kept(terms), frozenset({"RU-BEL"}))
+    read, regions = decode("".join(list(stored)))  # a new string, as a row read back is
+    assert read == kept(terms) and regions == {"RU-BEL"}
+    assert all(a is b for a, b in zip(read, kept(terms), strict=True))
