@@ -48,6 +48,7 @@ class DeliverySettings:
     hourly_cap: int = 30
     max_edits: int = 3
     mute_hours: int = 24
+    story_pool_items: int = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ def load_settings(path: Path) -> Settings:
     }
     if raw:
         raise ConfigError(f"{path}: unknown section(s): {', '.join(sorted(raw))}")
+    if sections["delivery"].story_pool_items < 1:
+        raise ConfigError(f"{path}: [delivery] story_pool_items must be at least 1")
     top = _section(_BotSection, bot, "bot", path)
     return Settings(
         database=top.database,

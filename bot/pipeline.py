@@ -92,7 +92,8 @@ class Pipeline:
         self.region_name = region_name
         self.operators = operators  # told when a source is paused
         self.delivery = delivery or DeliverySettings()  # stories, edits, mute buttons
-        self.story_pool = StoryPool()  # recent items' story terms, read incrementally
+        # recent items' story terms, read incrementally
+        self.story_pool = StoryPool(self.delivery.story_pool_items)
         self.matching_ready = matching_ready  # every watch query loaded (bot.watch_loading)
         self._bounds = schedule_bounds(polling)
         self._concurrency = polling.concurrency

@@ -17,6 +17,7 @@ from bot.stories import NO_REGIONS, Candidate, Kept, ReissueIndex, StoryIndex, k
 
 RECENT_PER_SOURCE = 500  # the most of a source's latest items a reissue is looked for in
 HISTORY_FLOOR = 50  # the least
+POOL_ITEMS = 50_000  # DeliverySettings.story_pool_items: a language's latest items, at most
 HISTORY_BUDGET = 20_000  # sets the pool keeps of sources' histories, all told (about 7 MB)
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
 _intern = sys.intern
@@ -54,18 +55,23 @@ def history_size(document: int) -> int:
 
 
 async def candidates(
-    conn: aiosqlite.Connection, language: str, since: float, after_id: int = 0
+    conn: aiosqlite.Connection,
+    language: str,
+    since: float,
+    after_id: int = 0,
+    latest: int | None = None,
 ) -> list[Candidate]:
     """Items of one language fetched since `since` (and stored after `after_id`) that belong
-    to a story, oldest first."""
+    to a story, oldest first; only the `latest` of them, if given."""
     async with conn.execute(
         "SELECT id, story_id, source, story_terms, fetched_at FROM items "
-        "WHERE language = ? AND fetched_at >= ? AND id > ? AND story_id IS NOT NULL ORDER BY id",
-        (language, since, after_id),
+        "WHERE language = ? AND fetched_at >= ? AND id > ? AND story_id IS NOT NULL "
+        "ORDER BY id DESC LIMIT ?",
+        (language, since, after_id, -1 if latest is None else latest),
     ) as cur:
         rows = await cur.fetchall()
     found = []
-    for item_id, story_id, source, stored, fetched_at in rows:
+    for item_id, story_id, source, stored, fetched_at in reversed(list(rows)):
         terms, regions = decode(stored)
         found.append(
             Candidate(int(item_id), int(story_id), str(source), terms, regions, float(fetched_at))
@@ -85,9 +91,15 @@ class StoryPool:
     language its index at the next `begin()`: it is read again from the database, where the
     rows are if they were committed after all. A poll's own terms (`told`) join its source's
     history only at `committed()`; otherwise the next poll reads them from the database.
+
+    Memory is bounded by item counts: a language keeps the items of the story window, or
+    its latest `budget` items if fewer (DeliverySettings.story_pool_items; about 1.3 KB an
+    item, bench_stories), the oldest going a quarter at a time; the sources' histories share
+    HISTORY_BUDGET sets, the least recently used going first.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int = POOL_ITEMS) -> None:
+        self.budget = budget  # the latest items of a language kept, at least, within the window
         self._indexes: dict[str, StoryIndex] = {}
         self._last_id: dict[str, int] = {}
         self._open: tuple[str, int] | None = None  # a poll's language, index size before it
@@ -139,13 +151,16 @@ class StoryPool:
             if candidate.fetched_at >= since:
                 break
             expired += 1
-        if expired and expired * 4 >= len(index):  # rebuild once a quarter has aged out
+        gone = max(expired, len(index) - self.budget)  # aged out, or past the budget
+        if gone > 0 and gone * 4 >= len(index):  # rebuild once a quarter has gone
             kept = StoryIndex()
-            for candidate in index.candidates:
+            for candidate in index.candidates[gone:]:
                 if candidate.fetched_at >= since:
                     kept.add(candidate)
             index = kept
-        fresh = await candidates(conn, language, since, self._last_id.get(language, 0))
+        fresh = await candidates(
+            conn, language, since, self._last_id.get(language, 0), latest=self.budget
+        )
         for candidate in fresh:
             if candidate.item_id not in index.item_ids:  # an open poll's own, already in
                 index.add(candidate)

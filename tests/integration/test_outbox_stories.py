@@ -214,6 +214,20 @@ async def test_the_story_pool_reads_only_new_committed_items_and_forgets_old_one
     assert await pool.candidates(db.conn, "uk", since=0) == []
 
 
+async def test_the_story_pool_keeps_its_budget_of_latest_items(db: Database) -> None:
+    """DeliverySettings.story_pool_items bounds a language's pool: the latest items stay
+    (the oldest go a quarter at a time), and a pool read anew reads only the latest."""
+    pool = story_store.StoryPool(budget=4)
+    for n in range(12):
+        text = f"Сообщение номер {n}: {'слово' * (n + 1)} и {'другое' * (n + 1)}"
+        await poll(db, TODAY, [item(TODAY, f"k{n}", text, "")], now=1000.0 + n, pool=pool)
+        pool.committed()
+        held = [c.item_id for c in await pool.candidates(db.conn, "ru", since=0)]
+        assert len(held) <= 5 and held[-min(4, n + 1) :] == list(range(max(1, n - 2), n + 2))
+    anew = story_store.StoryPool(budget=4)
+    assert [c.item_id for c in await anew.candidates(db.conn, "ru", since=0)] == [9, 10, 11, 12]
+
+
 async def test_a_poll_that_rolls_back_leaves_nothing_in_the_story_pool(db: Database) -> None:
     """A poll's items join the shared pool during its transaction; rolled back, they must not
     stay there, or a later item could join a story that does not exist."""

@@ -42,6 +42,13 @@ def test_wrong_type_is_an_error(tmp_path: Path) -> None:
         load_settings(path)
 
 
+def test_a_story_pool_of_no_items_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text("[delivery]\nstory_pool_items = 0\n")
+    with pytest.raises(ConfigError, match="story_pool_items must be at least 1"):
+        load_settings(path)
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
