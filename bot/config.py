@@ -48,7 +48,7 @@ class DeliverySettings:
     hourly_cap: int = 30
     max_edits: int = 3
     mute_hours: int = 24
-    story_pool_items: int = 50_000
+    story_pool_items: int = 10_000
 
 
 @dataclass(frozen=True, slots=True)

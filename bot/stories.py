@@ -280,9 +280,20 @@ class SimilarSets:
             self._sources[source] = self._sources.get(source, 0) + 1
         return position
 
-    def _file_waiting(self) -> None:
+    @property
+    def waiting(self) -> int:
+        """How many sets are not filed yet."""
+        return len(self.sets) - self._filed
+
+    def file_waiting(self, most: int) -> None:
+        """File up to `most` of the sets waiting, as a probe would file them: a caller that
+        took in many at once (a day's items read at start) files them a slice at a time."""
+        self._file_waiting(self._filed + most)
+
+    def _file_waiting(self, end: int | None = None) -> None:
+        end = len(self.sets) if end is None else min(end, len(self.sets))
         count = self._count
-        for position in range(self._filed, len(self.sets)):
+        for position in range(self._filed, end):
             terms = self.sets[position]
             if not terms:
                 continue
@@ -295,8 +306,9 @@ class SimilarSets:
                 some = self._some[need] = Postings()
             some.file(rarest, position)
             self._every.file(terms, position)
-        self._filed = len(self.sets)
-        self._waiting.clear()
+        self._filed = end
+        if end == len(self.sets):
+            self._waiting.clear()
 
     def near(self, terms: frozenset[str], skip: str | None = None) -> list[int]:
         """Positions (ascending) of the sets, other than source `skip`'s, that may score
@@ -478,6 +490,13 @@ class StoryIndex:
 
     def __len__(self) -> int:
         return len(self.candidates)
+
+    @property
+    def waiting(self) -> int:
+        return self._sets.waiting
+
+    def file_waiting(self, most: int) -> None:
+        self._sets.file_waiting(most)
 
     def add(self, candidate: Candidate) -> int:
         """File the candidate; returns its position."""

@@ -108,6 +108,7 @@ async def test_pooled_clustering_equals_a_full_scan(
     monkeypatch.setattr(story_store, "RECENT_PER_SOURCE", 9)
     monkeypatch.setattr(story_store, "HISTORY_FLOOR", 3)
     monkeypatch.setattr(story_store, "HISTORY_BUDGET", budget)
+    monkeypatch.setattr(story_store, "FILE_SLICE", 3)  # what the pool reads is filed in slices
     monkeypatch.setattr(enqueue, "SCAN_REISSUES", 2)
     rng = random.Random(seed)
     pool = story_store.StoryPool()
