@@ -40,9 +40,6 @@ class Postings:
         self.lists: dict[str, list[int]] = {}
         self._bitmaps: dict[str, tuple[int, int]] = {}  # term -> bitmap, list items it holds
 
-    def __contains__(self, term: str) -> bool:
-        return term in self.lists
-
     def file(self, terms: Iterable[str], position: int) -> None:
         lists = self.lists
         for term in terms:
