@@ -171,9 +171,10 @@ class StoryPool:
         if fresh:
             self._last_id[language] = fresh[-1].item_id
         self._indexes[language] = index
-        while index.waiting > FILE_SLICE:  # a day read at start: filed a slice at a time
-            index.file_waiting(FILE_SLICE)
-            await asyncio.sleep(0)
+        if len(fresh) > FILE_SLICE:  # a day read at a start: filed a slice at a time (a
+            while index.waiting > FILE_SLICE:  # poll's own items wait for another's probe)
+                index.file_waiting(FILE_SLICE)
+                await asyncio.sleep(0)
         return index
 
     async def candidates(

@@ -228,6 +228,25 @@ async def test_the_story_pool_keeps_its_budget_of_latest_items(db: Database) -> 
     assert [c.item_id for c in await anew.candidates(db.conn, "ru", since=0)] == [9, 10, 11, 12]
 
 
+async def test_a_sources_own_items_wait_unfiled_until_another_sources_probe(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filing costs 30 µs an item: a poll's own items, which its later polls pass over, are
+    filed only when another source's item probes (a day read at a start is filed in slices)."""
+    monkeypatch.setattr(story_store, "FILE_SLICE", 2)
+    pool = story_store.StoryPool()
+    for n in range(4):
+        polled = [item(TODAY, f"k{n}-{m}", f"Новость {n} {m} {'слово' * m}", "") for m in range(3)]
+        await poll(db, TODAY, polled, now=1000.0 + n, pool=pool)
+        pool.committed()
+    index = await pool.index(db.conn, "ru", since=0)
+    assert (len(index), index.waiting) == (12, 12)
+    await poll(db, GOV, [item(GOV, "1237", *STORY_A[GOV.name])], now=2000.0, pool=pool)
+    assert index.waiting <= 1  # filed for GOV's probe (all but GOV's own)
+    anew = story_store.StoryPool()
+    assert (await anew.index(db.conn, "ru", since=0)).waiting <= 2  # read: filed in slices
+
+
 async def test_a_poll_that_rolls_back_leaves_nothing_in_the_story_pool(db: Database) -> None:
     """A poll's items join the shared pool during its transaction; rolled back, they must not
     stay there, or a later item could join a story that does not exist."""
