@@ -20,7 +20,8 @@ RECENT_PER_SOURCE = 500  # the most of a source's latest items a reissue is look
 HISTORY_FLOOR = 50  # the least
 POOL_ITEMS = 10_000  # DeliverySettings.story_pool_items: the latest items a language keeps
 # Sets StoryPool files before it lets other tasks run, when it has more waiting (a day read
-# at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall).
+# at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall; or
+# the pool rebuilt once a quarter of it aged out or passed the budget).
 FILE_SLICE = 1000
 HISTORY_BUDGET = 20_000  # sets the pool keeps of sources' histories, all told (about 7 MB)
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
@@ -156,7 +157,8 @@ class StoryPool:
                 break
             expired += 1
         gone = max(expired, len(index) - self.budget)  # aged out, or past the budget
-        if gone > 0 and gone * 4 >= len(index):  # rebuild once a quarter has gone
+        rebuilt = gone > 0 and gone * 4 >= len(index)  # once a quarter has gone
+        if rebuilt:
             kept = StoryIndex()
             for candidate in index.candidates[gone:]:
                 if candidate.fetched_at >= since:
@@ -171,8 +173,10 @@ class StoryPool:
         if fresh:
             self._last_id[language] = fresh[-1].item_id
         self._indexes[language] = index
-        if len(fresh) > FILE_SLICE:  # a day read at a start: filed a slice at a time (a
-            while index.waiting > FILE_SLICE:  # poll's own items wait for another's probe)
+        # A day read at a start, or the pool rebuilt, is filed a slice at a time (otherwise
+        # a poll's own items wait unfiled for another source's probe).
+        if rebuilt or len(fresh) > FILE_SLICE:
+            while index.waiting > FILE_SLICE:
                 index.file_waiting(FILE_SLICE)
                 await asyncio.sleep(0)
         return index
