@@ -16,6 +16,7 @@ it stands for (8 bytes a position), and only lists a probe reads as bitmaps get 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -47,6 +48,20 @@ class Postings:
                 lists[term] = [position]
             else:
                 positions.append(position)
+
+    def drop_below(self, count: int) -> None:
+        """Forget the positions below `count`; the others go down by `count`."""
+        lists, bitmaps = self.lists, self._bitmaps
+        for term, positions in list(lists.items()):
+            cut = bisect_left(positions, count)
+            if cut == len(positions):
+                del lists[term]
+                bitmaps.pop(term, None)
+                continue
+            lists[term] = [position - count for position in positions[cut:]]
+            if (held := bitmaps.get(term)) is not None:
+                bits, covered = held
+                bitmaps[term] = (bits >> count, max(0, covered - cut))
 
     def read(self, terms: Iterable[str], filed: int) -> Read:
         """The postings of `terms` (those filed under any): a list, or, if it holds 1/DENSE

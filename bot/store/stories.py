@@ -20,8 +20,7 @@ RECENT_PER_SOURCE = 500  # the most of a source's latest items a reissue is look
 HISTORY_FLOOR = 50  # the least
 POOL_ITEMS = 10_000  # DeliverySettings.story_pool_items: the latest items a language keeps
 # Sets StoryPool files before it lets other tasks run, when it has more waiting (a day read
-# at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall; or
-# the pool rebuilt once a quarter of it aged out or passed the budget).
+# at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall).
 FILE_SLICE = 1000
 HISTORY_BUDGET = 20_000  # sets the pool keeps of sources' histories, all told (about 7 MB)
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
@@ -157,13 +156,8 @@ class StoryPool:
                 break
             expired += 1
         gone = max(expired, len(index) - self.budget)  # aged out, or past the budget
-        rebuilt = gone > 0 and gone * 4 >= len(index)  # once a quarter has gone
-        if rebuilt:
-            kept = StoryIndex()
-            for candidate in index.candidates[gone:]:
-                if candidate.fetched_at >= since:
-                    kept.add(candidate)
-            index = kept
+        if gone > 0 and gone * 4 >= len(index):  # forgotten once a quarter has gone
+            index.drop_first(gone)
         fresh = await candidates(
             conn, language, since, self._last_id.get(language, 0), latest=self.budget
         )
@@ -173,9 +167,9 @@ class StoryPool:
         if fresh:
             self._last_id[language] = fresh[-1].item_id
         self._indexes[language] = index
-        # A day read at a start, or the pool rebuilt, is filed a slice at a time (otherwise
-        # a poll's own items wait unfiled for another source's probe).
-        if rebuilt or len(fresh) > FILE_SLICE:
+        # A day read at a start is filed a slice at a time (otherwise a poll's own items wait
+        # unfiled for another source's probe).
+        if len(fresh) > FILE_SLICE:
             while index.waiting > FILE_SLICE:
                 index.file_waiting(FILE_SLICE)
                 await asyncio.sleep(0)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bot import postings
 from bot.sources.parse import parse_feed
 from bot.stories import (
+    NO_REGIONS,
     REISSUE_THRESHOLD,
     STORY_THRESHOLD,
     Candidate,
@@ -193,6 +194,49 @@ def test_the_indexed_pool_finds_what_a_full_scan_finds(
             candidate = Candidate(n, n, source, kept(terms), regions)
             index.add(candidate)
             earlier.add(kept(terms))
+            pool.append(candidate)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.tuples(
+                st.integers(0, 6),  # which earlier set (or a fresh one) the next is made from
+                st.frozensets(st.sampled_from(WORDS), max_size=12),
+                st.frozensets(st.sampled_from(WORDS), max_size=2),  # terms dropped
+                st.frozensets(st.sampled_from(WORDS), max_size=2),  # terms added
+                st.sampled_from(["a", "b", "c"]),
+            ),
+            st.integers(0, 8),  # forget this many of the oldest
+        ),
+        max_size=60,
+    )
+)
+@settings(max_examples=200, deadline=None)
+@pytest.mark.parametrize("counting", COUNTING)
+def test_a_pool_that_forgets_its_oldest_finds_what_a_scan_of_the_rest_finds(
+    counting: str,
+    steps: list[tuple[int, frozenset[str], frozenset[str], frozenset[str], str] | int],
+) -> None:
+    """StoryIndex.drop_first cuts and shifts the postings, bitmaps and counts instead of
+    filing the rest again: the pool must still answer as a full scan of what it kept."""
+    with counted_as(counting):
+        index = StoryIndex()
+        pool: list[Candidate] = []
+        for n, step in enumerate(steps):
+            if isinstance(step, int):
+                index.drop_first(step)
+                pool = pool[step:]
+                assert index.candidates == pool
+                assert index.item_ids == {c.item_id for c in pool}
+                continue
+            back, fresh, dropped, added, source = step
+            base = frozenset(pool[-1 - back].terms) if back < len(pool) else fresh
+            terms = (base - dropped) | added
+            found, _ = index.find(terms, NO_REGIONS, source)
+            assert found == find_story(terms, NO_REGIONS, source, pool)
+            candidate = Candidate(n, n, source, kept(terms))
+            index.add(candidate)
             pool.append(candidate)
 
 
