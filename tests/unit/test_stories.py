@@ -197,16 +197,24 @@ def test_the_indexed_pool_finds_what_a_full_scan_finds(
             pool.append(candidate)
 
 
+Edit = tuple[int, frozenset[str], frozenset[str], frozenset[str]]
+
+
+def edits(words: list[str], back: int, most: int, change: int) -> st.SearchStrategy[Edit]:
+    """Which earlier set (or, past them, a fresh one) the next set is made from, the fresh
+    one, the terms dropped and the terms added: near copies, which the filters must not lose."""
+    return st.tuples(
+        st.integers(0, back),
+        st.frozensets(st.sampled_from(words), max_size=most),
+        st.frozensets(st.sampled_from(words), max_size=change),
+        st.frozensets(st.sampled_from(words), max_size=change),
+    )
+
+
 @given(
     st.lists(
         st.one_of(
-            st.tuples(
-                st.integers(0, 6),  # which earlier set (or a fresh one) the next is made from
-                st.frozensets(st.sampled_from(WORDS), max_size=12),
-                st.frozensets(st.sampled_from(WORDS), max_size=2),  # terms dropped
-                st.frozensets(st.sampled_from(WORDS), max_size=2),  # terms added
-                st.sampled_from(["a", "b", "c"]),
-            ),
+            st.tuples(edits(WORDS, 6, 12, 2), st.sampled_from(["a", "b", "c"])),
             st.integers(0, 8),  # forget this many of the oldest
         ),
         max_size=60,
@@ -215,8 +223,7 @@ def test_the_indexed_pool_finds_what_a_full_scan_finds(
 @settings(max_examples=200, deadline=None)
 @pytest.mark.parametrize("counting", COUNTING)
 def test_a_pool_that_forgets_its_oldest_finds_what_a_scan_of_the_rest_finds(
-    counting: str,
-    steps: list[tuple[int, frozenset[str], frozenset[str], frozenset[str], str] | int],
+    counting: str, steps: list[tuple[Edit, str] | int]
 ) -> None:
     """StoryIndex.drop_first cuts and shifts the postings, bitmaps and counts instead of
     filing the rest again: the pool must still answer as a full scan of what it kept."""
@@ -230,7 +237,7 @@ def test_a_pool_that_forgets_its_oldest_finds_what_a_scan_of_the_rest_finds(
                 assert index.candidates == pool
                 assert index.item_ids == {c.item_id for c in pool}
                 continue
-            back, fresh, dropped, added, source = step
+            (back, fresh, dropped, added), source = step
             base = frozenset(pool[-1 - back].terms) if back < len(pool) else fresh
             terms = (base - dropped) | added
             found, _ = index.find(terms, NO_REGIONS, source)
@@ -243,20 +250,10 @@ def test_a_pool_that_forgets_its_oldest_finds_what_a_scan_of_the_rest_finds(
 VOCABULARY = [f"t{n:03d}" for n in range(150)]
 
 
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 3),  # which earlier set (or a fresh one) the next is made from
-            st.frozensets(st.sampled_from(VOCABULARY), max_size=120),
-            st.frozensets(st.sampled_from(VOCABULARY), max_size=3),  # terms dropped
-            st.frozensets(st.sampled_from(VOCABULARY), max_size=3),  # terms added
-        ),
-        max_size=30,
-    )
-)
+@given(st.lists(edits(VOCABULARY, 3, 120, 3), max_size=30))
 @settings(max_examples=300, deadline=None)
 def test_the_reissue_index_finds_the_near_copies_a_full_scan_finds(
-    steps: list[tuple[int, frozenset[str], frozenset[str], frozenset[str]]],
+    steps: list[Edit],
 ) -> None:
     """Long texts may differ by a word or two and still be reissues: the sorted-prefix
     filter must not lose them."""
