@@ -16,6 +16,10 @@ Clustering speed against a full day: bench_ingest's polls come from one source, 
 items a probe passes over, so its figure leaves out what a day of other sources' items costs.
 Here 1,000 items from another source are clustered against a day of items whose stems are
 drawn from a Zipf vocabulary (a few stems in most items, as words occur in text).
+
+Also: the sources' histories all told (2,000 sources read from a real SQLite file, as polls
+read them, within HISTORY_BUDGET), and what a pool of 10,000 items costs to forget its oldest
+quarter, as StoryPool does once a quarter has aged out, against building it anew.
 """
 
 from __future__ import annotations
@@ -157,6 +161,35 @@ def histories_bytes(sources: int) -> tuple[float, int]:
         return asyncio.run(measure(Path(tmp) / "histories.sqlite3"))
 
 
+def forgetting(count: int) -> tuple[float, float]:
+    """Seconds a pool of `count` items takes to forget its oldest quarter, as StoryPool does
+    once a quarter has aged out (StoryIndex.drop_first), and to be built anew of the rest
+    with every set filed again, as it was before; each followed by one probe."""
+    from bot.stories import NO_REGIONS, Candidate, StoryIndex, kept, story_terms
+
+    sets = [story_terms(title, text) for title, text in texts(count + 1)]
+
+    def pool() -> StoryIndex:
+        index = StoryIndex()
+        for n, terms in enumerate(sets[:count]):
+            index.add(Candidate(n, n, f"s{n % SOURCES}", kept(terms), fetched_at=float(n)))
+        index.find(sets[count], NO_REGIONS, "another")  # files every set, as probes do
+        return index
+
+    index = pool()
+    started = time.perf_counter()
+    index.drop_first(count // 4)
+    index.find(sets[count], NO_REGIONS, "another")
+    dropped = time.perf_counter() - started
+    index = pool()
+    started = time.perf_counter()
+    anew = StoryIndex()
+    for candidate in index.candidates[count // 4 :]:
+        anew.add(candidate)
+    anew.find(sets[count], NO_REGIONS, "another")
+    return dropped, time.perf_counter() - started
+
+
 def figures(scale: float) -> list[Figure]:
     from bot.store.stories import RECENT_PER_SOURCE, history_size
 
@@ -169,6 +202,8 @@ def figures(scale: float) -> list[Figure]:
     rate, met = clustering(day)
     sources = max(500, int(2000 * scale))
     histories, sets = histories_bytes(sources)
+    pool_items = max(1000, int(10_000 * scale))
+    dropped, anew = forgetting(pool_items)
     return [
         Figure(
             f"story clustering against a day of {day:,} items",
@@ -205,6 +240,16 @@ def figures(scale: float) -> list[Figure]:
             baseline_name="each source's kept",
             note=f"{sets:,} sets held (HISTORY_BUDGET): the least recently polled sources' are"
             " read from the database again when next asked for",
+        ),
+        Figure(
+            f"story pool of {pool_items:,} forgetting its oldest quarter",
+            dropped * 1000,
+            "ms",
+            higher_is_better=False,
+            baseline=anew * 1000,
+            baseline_name="built anew, every set filed again",
+            note=f"once a quarter ages out: {dropped / (pool_items // 4) * 1e6:.0f} µs a new item"
+            f" in a steady state, against {anew / (pool_items // 4) * 1e6:.0f}",
         ),
     ]
 

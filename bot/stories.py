@@ -293,9 +293,10 @@ class SimilarSets:
     def drop_first(self, count: int) -> None:
         """Forget the first `count` sets; the others' positions go down by `count`. The
         postings are cut and shifted rather than filed again, the bitmaps shifted, the counts
-        taken from what is left: a pool of 10,000 forgetting its oldest quarter took 36 ms,
-        where building it anew of the rest and filing them took 105 (once a quarter of the
-        pool ages out, so about 15 µs for each new item in a steady state, against 42)."""
+        taken from what is left: a pool of 10,000 forgetting its oldest quarter takes 30-36
+        ms, where building it anew of the rest and filing them took 72-105 (bench_stories;
+        once a quarter of the pool ages out, so 12-15 µs for each new item in a steady state,
+        against 29-42)."""
         count = min(count, len(self.sets))
         if count <= 0:
             return
