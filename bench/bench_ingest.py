@@ -23,7 +23,7 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,22 +59,46 @@ def document(batch: int, items: int) -> bytes:
 DAY_SOURCES = 200
 
 
-def day_rows(count: int, now: float) -> list[tuple[str, str, str, float, int, str]]:
+def day_rows(
+    count: int, now: float, first: int = 0, source: Callable[[int], str] | None = None
+) -> list[tuple[str, str, str, float, int, str]]:
     """(source, key, text, fetched_at, story id, stored story terms) of `count` items of the
-    last 20 hours, 40 words each drawn from the dev corpus's Russian items."""
+    last 20 hours, 40 words each drawn from the dev corpus's Russian items; ids (each item its
+    own story's) after `first`, sources named by `source` of the id (DAY_SOURCES of them)."""
     from bench.bench_stories import corpus_words
     from bot.store.stories import encode
     from bot.stories import NO_REGIONS, kept, story_terms
 
+    name = source or (lambda n: f"day{n % DAY_SOURCES}")
     words = corpus_words("ru")
     rng = random.Random(3)
     found = []
-    for n in range(count):
+    for n in range(first + 1, first + count + 1):
         text = " ".join(rng.choices(words, k=40))
         terms = encode(kept(story_terms("", text)), NO_REGIONS)
-        fetched = now - 72_000 * (count - n) / count
-        found.append((f"day{n % DAY_SOURCES}", f"d{n}", text, fetched, n + 1, terms))
+        fetched = now - 72_000 * (first + count + 1 - n) / count
+        found.append((name(n), f"d{n}", text, fetched, n, terms))
     return found
+
+
+def day_inserts(rows: list[tuple[str, str, str, float, int, str]]) -> list[tuple[str, list[Any]]]:
+    """The statements (SQL, rows of values) that store day_rows, in their stories, as polls
+    would have left them."""
+    return [
+        (
+            "INSERT INTO stories (id, language, first_item_id, created_at, last_seen_at) "
+            "VALUES (?, 'ru', ?, ?, ?)",
+            [(story, story, fetched, fetched) for _, _, _, fetched, story, _ in rows],
+        ),
+        (
+            "INSERT INTO items (id, source, key, title, text, language, published_at,"
+            " fetched_at, story_id, story_terms) VALUES (?, ?, ?, '', ?, 'ru', ?, ?, ?, ?)",
+            [
+                (story, source, key, text, fetched, fetched, story, terms)
+                for source, key, text, fetched, story, terms in rows
+            ],
+        ),
+    ]
 
 
 async def store_day(conn: Any, count: int, now: float) -> None:
@@ -89,20 +113,8 @@ async def store_day(conn: Any, count: int, now: float) -> None:
             for n in range(DAY_SOURCES)
         ],
     )
-    rows = day_rows(count, now)
-    await conn.executemany(
-        "INSERT INTO stories (id, language, first_item_id, created_at, last_seen_at) "
-        "VALUES (?, 'ru', ?, ?, ?)",
-        [(story, story, fetched, fetched) for _, _, _, fetched, story, _ in rows],
-    )
-    await conn.executemany(
-        "INSERT INTO items (id, source, key, title, text, language, published_at, fetched_at,"
-        " story_id, story_terms) VALUES (?, ?, ?, '', ?, 'ru', ?, ?, ?, ?)",
-        [
-            (story, source, key, text, fetched, fetched, story, terms)
-            for source, key, text, fetched, story, terms in rows
-        ],
-    )
+    for sql, values in day_inserts(day_rows(count, now)):
+        await conn.executemany(sql, values)
 
 
 async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> tuple[float, float]:
@@ -163,7 +175,7 @@ async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> t
             PollingSettings(),
             lambda code, lang: code,
             # the whole day in the story pool, as where story_pool_items is raised to hold it
-            delivery=replace(DeliverySettings(), story_pool_items=max(day, POOL_ITEMS)),
+            delivery=DeliverySettings(story_pool_items=max(day, POOL_ITEMS)),
         )
         state = (await sources.all_sources(db.conn))[0]
         started = time.perf_counter()

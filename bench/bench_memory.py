@@ -90,39 +90,15 @@ def store_day(path: Path, count: int, sources: int, now: float) -> None:
     """`count` items of the 20 hours before `now`, in stories, with their story terms (words
     drawn from the dev corpus's Russian items, bench_ingest.day_rows): what the story pool
     reads at a start's first poll, up to its budget (DeliverySettings.story_pool_items)."""
-    from bench.bench_ingest import day_rows
+    from bench.bench_ingest import day_inserts, day_rows
 
-    rows = day_rows(count, now)
     conn = sqlite3.connect(path)
     with conn:
-        _insert_day(conn, rows, sources)
+        first = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
+        rows = day_rows(count, now, first, lambda n: f"s{n % sources}")
+        for sql, values in day_inserts(rows):
+            conn.executemany(sql, values)
     conn.close()
-
-
-def _insert_day(conn: sqlite3.Connection, rows: list[Any], sources: int) -> None:
-    first = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
-    conn.executemany(
-        "INSERT INTO stories (id, language, first_item_id, created_at, last_seen_at) "
-        "VALUES (?, 'ru', ?, ?, ?)",
-        [(first + story, first + story, fetched, fetched) for _, _, _, fetched, story, _ in rows],
-    )
-    conn.executemany(
-        "INSERT INTO items (id, source, key, title, text, language, published_at, fetched_at,"
-        " story_id, story_terms) VALUES (?, ?, ?, '', ?, 'ru', ?, ?, ?, ?)",
-        [
-            (
-                first + story,
-                f"s{story % sources}",
-                f"day{first + story}",
-                text,
-                fetched,
-                fetched,
-                first + story,
-                terms,
-            )
-            for _, _, text, fetched, story, terms in rows
-        ],
-    )
 
 
 def feed_url(port: int, n: int) -> str:

@@ -253,7 +253,7 @@ class SimilarSets:
         self._filed = 0  # sets[:_filed] are in the postings
         self._waiting: set[str] = set()  # the sources of the sets not filed yet
         self._sources: dict[str, int] = {}  # non-empty sets per source, filed or not
-        self._count: dict[str, int] = {}
+        self._count: dict[str, int] = {}  # term -> len(_every.lists[term]): a C-speed sort key
         self._every = Postings()
         # term -> positions, apart by how many meetings make a candidate (`_need`)
         self._some: dict[int, Postings] = {}
@@ -387,8 +387,6 @@ class SimilarSets:
             return [], need
         if keep >= len(filed):
             return filed, need
-        if keep == 1 and MORE_HITS == 0:
-            return [min(filed, key=count.__getitem__)], need
         rarest = sorted(filed, key=count.__getitem__)
         more = min(MORE_HITS, min_shared(self.threshold, size) - need, len(filed) - keep)
         if more > 0 and count[rarest[keep]] >= dense_from(self._filed):

@@ -22,7 +22,7 @@ POOL_ITEMS = 10_000  # DeliverySettings.story_pool_items: the latest items a lan
 # Sets StoryPool files before it lets other tasks run, when it has more waiting (a day read
 # at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall).
 FILE_SLICE = 1000
-HISTORY_BUDGET = 20_000  # sets the pool keeps of sources' histories, all told (about 7 MB)
+HISTORY_BUDGET = 20_000  # sets the pool keeps of sources' histories, all told (8.8 MB)
 CHUNK_ROWS = min(500, MAX_VARIABLES // 5)  # rows per multi-row statement: up to 5 values each
 _intern = sys.intern
 UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)  # UPDATE ... FROM came with SQLite 3.33
@@ -97,7 +97,7 @@ class StoryPool:
     history only at `committed()`; otherwise the next poll reads them from the database.
 
     Memory is bounded by item counts: a language keeps the items of the story window, or
-    its latest `budget` items if fewer (DeliverySettings.story_pool_items; about 1.3 KB an
+    its latest `budget` items if fewer (DeliverySettings.story_pool_items; about 1.1 KB an
     item, bench_stories), the oldest going a quarter at a time; the sources' histories share
     HISTORY_BUDGET sets, the least recently used going first.
     """
@@ -206,7 +206,7 @@ class StoryPool:
         """Keep (or, given None, drop) a source's history, as the most recently used: once
         the histories hold more than HISTORY_BUDGET sets, the least recently used go, to be
         read from the database when next asked for (every source kept its own: 10,000
-        sources of 20-item documents, 50 items each, 225 MB; bench_stories)."""
+        sources of 20-item documents, 50 items each, 220 MB; bench_stories)."""
         histories, sizes = self._history, self._history_sizes
         histories.pop(source, None)
         self._held -= sizes.pop(source, 0)
