@@ -3,6 +3,7 @@
     Lookout = Database + Gazetteer + KeywordIndex (all chats' watch terms)
             + Pipeline (fetch -> parse -> normalize -> store -> match -> outbox)
             + Sender (outbox -> Telegram, paced)
+            + retention (every hour: what is older than [storage] keep_days goes)
             + python-telegram-bot Application (chat commands)
 
 `Lookout.start()` opens everything and starts the poll and send loops; `stop()` closes them in
@@ -44,6 +45,7 @@ from bot.sources.fetch import Fetcher as HttpFetcher
 from bot.sources.fetch import FetchLimits, make_client
 from bot.store import sources as source_store
 from bot.store.db import Database
+from bot.store.retention import forget_old
 from bot.subscriptions import Subscriptions
 from bot.telegram.chat_handlers import CHAT_COMMANDS
 from bot.telegram.digest_commands import DIGEST_COMMANDS
@@ -60,6 +62,9 @@ STOP_GRACE_SECONDS = 10.0
 # pymorphy3's dictionaries (about 45 MB), built again when a chat's /watch or /unwatch needs
 # a word's forms, are let go once no chat has needed them for this long.
 ANALYZERS_IDLE_SECONDS = 300.0
+# The first retention sweep waits until start-up and its first polls are over; then hourly.
+FORGET_FIRST_SECONDS = 60.0
+FORGET_EVERY_SECONDS = 3600.0
 
 
 class Lookout:
@@ -149,6 +154,7 @@ class Lookout:
         self._tasks = [
             asyncio.create_task(self._poll_loop(), name="poll"),
             asyncio.create_task(self._let_go_of_analyzers(), name="analyzers"),
+            asyncio.create_task(self._forget_loop(), name="retention"),
         ]
         try:
             await self._start_chat()
@@ -254,6 +260,20 @@ class Lookout:
                 log.exception("event=poll_loop_error")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=tick)
+
+    async def _forget_loop(self) -> None:
+        wait = FORGET_FIRST_SECONDS
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=wait)
+            if self._stop.is_set():
+                return
+            wait = FORGET_EVERY_SECONDS
+            try:
+                now = self.clock.now().timestamp()
+                await forget_old(self.db, now, self.settings.storage.keep_days)
+            except Exception:
+                log.exception("event=retention_error")
 
     async def _let_go_of_analyzers(self) -> None:
         while not self._stop.is_set():

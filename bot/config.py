@@ -16,6 +16,7 @@ from bot.errors import ConfigError
 from bot.models import Source
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
+MIN_KEEP_DAYS = 8  # [storage] keep_days: a weekly digest reads the week before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,13 @@ class DeliverySettings:
     max_edits: int = 3
     mute_hours: int = 24
     story_pool_items: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    """How long the database keeps what it no longer needs (bot.store.retention)."""
+
+    keep_days: int = 30  # 0: keep everything
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,7 @@ class Settings:
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -143,11 +152,18 @@ def load_settings(path: Path) -> Settings:
         "sandbox": _section(SandboxSettings, raw.pop("sandbox", None), "sandbox", path),
         "webhook": _section(WebhookSettings, raw.pop("webhook", None), "webhook", path),
         "limits": _section(LimitSettings, raw.pop("limits", None), "limits", path),
+        "storage": _section(StorageSettings, raw.pop("storage", None), "storage", path),
     }
     if raw:
         raise ConfigError(f"{path}: unknown section(s): {', '.join(sorted(raw))}")
     if sections["delivery"].story_pool_items < 1:
         raise ConfigError(f"{path}: [delivery] story_pool_items must be at least 1")
+    keep_days = sections["storage"].keep_days
+    if keep_days != 0 and keep_days < MIN_KEEP_DAYS:
+        raise ConfigError(
+            f"{path}: [storage] keep_days must be 0 (keep everything) or at least "
+            f"{MIN_KEEP_DAYS}: a weekly digest reads the week before it"
+        )
     top = _section(_BotSection, bot, "bot", path)
     return Settings(
         database=top.database,

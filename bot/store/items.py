@@ -10,13 +10,19 @@ from bot.models import Item
 from bot.store.db import MAX_VARIABLES
 
 _COLUMNS = 8
-_CHUNK = min(500, MAX_VARIABLES // _COLUMNS)  # rows per statement
+_CHUNK = min(500, (MAX_VARIABLES - 1) // _COLUMNS)  # rows per statement
+LISTED_EVERY = 86_400.0  # seconds: how stale an item's listed_at may be before a poll writes it
 
 
 async def insert_new_items(
     conn: aiosqlite.Connection, items: list[Item], fetched_at: float
 ) -> list[tuple[int, Item]]:
     """Insert items; return (id, item) for those not stored before, in feed order.
+
+    An item stored before and listed again has its `listed_at` brought up to date, at most
+    once a day (`LISTED_EVERY`): bot.store.retention forgets only items no feed lists any
+    more, so a feed that keeps an old item never brings it back as new. Such a row comes
+    back from RETURNING too, with its own (earlier) fetched_at: only rows fetched now are new.
 
     One multi-row INSERT per chunk: a round trip per item through aiosqlite's thread costs
     more than the insert itself."""
@@ -28,8 +34,9 @@ async def insert_new_items(
             f"""
             INSERT INTO items (source, key, link, title, text, language, published_at, fetched_at)
             VALUES {marks}
-            ON CONFLICT (source, key) DO NOTHING
-            RETURNING id, source, key
+            ON CONFLICT (source, key) DO UPDATE SET listed_at = excluded.fetched_at
+                WHERE coalesce(items.listed_at, items.fetched_at) < excluded.fetched_at - ?
+            RETURNING id, source, key, fetched_at
             """,
             [
                 value
@@ -44,9 +51,10 @@ async def insert_new_items(
                     item.published.timestamp(),
                     fetched_at,
                 )
-            ],
+            ]
+            + [LISTED_EVERY],
         )
-        ids.update(((str(r[1]), str(r[2])), int(r[0])) for r in rows)
+        ids.update(((str(r[1]), str(r[2])), int(r[0])) for r in rows if r[3] == fetched_at)
     new: list[tuple[int, Item]] = []
     for item in items:
         item_id = ids.pop((item.source, item.key), None)  # a repeated key: its first row only

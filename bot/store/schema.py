@@ -210,4 +210,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX alert_bodies_by_item ON alert_bodies (item_id);
     CREATE INDEX outbox_by_item ON outbox (item_id) WHERE item_id IS NOT NULL
     """,
+    # 11: when a feed last listed an item (bot.store.retention): a day's precision is enough, so
+    # a poll writes it for an item listed again at most once a day; NULL: its fetched_at.
+    "ALTER TABLE items ADD COLUMN listed_at REAL",
 ]

@@ -49,6 +49,23 @@ def test_a_story_pool_of_no_items_is_an_error(tmp_path: Path) -> None:
         load_settings(path)
 
 
+@pytest.mark.parametrize(("days", "kept"), [(0, 0), (8, 8), (365, 365)])
+def test_keep_days_is_everything_or_at_least_a_week_and_a_day(
+    tmp_path: Path, days: int, kept: int
+) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(f"[storage]\nkeep_days = {days}\n")
+    assert load_settings(path).storage.keep_days == kept
+
+
+@pytest.mark.parametrize("days", [-1, 1, 7])
+def test_keep_days_shorter_than_a_weekly_digest_is_an_error(tmp_path: Path, days: int) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(f"[storage]\nkeep_days = {days}\n")
+    with pytest.raises(ConfigError, match="keep_days must be 0 .keep everything. or at least 8"):
+        load_settings(path)
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [

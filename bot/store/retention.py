@@ -1,0 +1,162 @@
+"""What Lookout forgets, and when: the database stays the size of `keep_days` of news.
+
+    outbox rows created before the cutoff (any state but one being sent right now)
+        | the alert bodies only they used | items no feed has listed since the cutoff
+        | stories last seen before it
+
+Without it a busy deployment's file grows by the day (its outbox by a row per chat an
+alert reaches) on a small VPS's disk. An item still listed by its feed stays, however old
+(`items.listed_at`, which a poll brings up to date once a day): forgetting it would make it
+new again, and alert again, at the next poll. An item no feed lists any more can go: a
+feed that lists it again after `keep_days` is republishing it. A chat's daily or weekly
+digest reads at most a week of its outbox, so `keep_days` is at least `MIN_KEEP_DAYS`.
+
+Each table is walked in id order, oldest first, `CHUNK` rows a transaction, so polls and
+the sender go on between two chunks; no walk reads past the first row made after the cutoff
+(ids grow with time), so a sweep with nothing to forget reads a row or a few. Freed pages are
+reused by later rows: the file stops growing rather than shrinking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.config import MIN_KEEP_DAYS
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+Row = tuple[Any, ...]
+
+CHUNK = 2000  # rows read (and at most deleted) per transaction
+DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    outbox_rows: int = 0
+    alert_bodies: int = 0
+    items: int = 0
+    stories: int = 0
+
+
+async def forget_before(db: Database, cutoff: float, *, chunk: int = CHUNK) -> Forgotten:
+    """Delete what was made before `cutoff` (UTC seconds) and is no longer needed."""
+    rows, bodies = await _forget_outbox(db, cutoff, chunk)
+    body_count = await _forget_bodies(db, bodies, chunk)
+    item_count = await _walk(
+        db,
+        "SELECT id, fetched_at, coalesce(listed_at, fetched_at) < ?2 FROM items "
+        "WHERE id > ?1 ORDER BY id LIMIT ?3",
+        "items",
+        cutoff,
+        chunk,
+    )
+    story_count = await _walk(
+        db,
+        "SELECT id, created_at, last_seen_at < ?2 FROM stories WHERE id > ?1 ORDER BY id LIMIT ?3",
+        "stories",
+        cutoff,
+        chunk,
+    )
+    return Forgotten(rows, body_count, item_count, story_count)
+
+
+async def forget_old(db: Database, now: float, keep_days: int) -> Forgotten:
+    """`forget_before` the start of the last `keep_days` days (0: keep everything)."""
+    if keep_days <= 0:
+        return Forgotten()
+    keep_days = max(keep_days, MIN_KEEP_DAYS)
+    forgotten = await forget_before(db, now - keep_days * DAY)
+    if forgotten != Forgotten():
+        log.info(
+            "event=forgotten outbox_rows=%d alert_bodies=%d items=%d stories=%d keep_days=%d",
+            forgotten.outbox_rows,
+            forgotten.alert_bodies,
+            forgotten.items,
+            forgotten.stories,
+            keep_days,
+        )
+    return forgotten
+
+
+async def _forget_outbox(db: Database, cutoff: float, chunk: int) -> tuple[int, set[int]]:
+    """Outbox rows made before the cutoff, but one being sent; the bodies only they used.
+
+    All rows of one body are made together (one poll, one `now`), so a body whose rows
+    went is used by none, unless one of its rows was being sent: that one keeps it."""
+    deleted = 0
+    bodies: set[int] = set()
+    kept_bodies: set[int] = set()
+    after = 0
+    while True:
+        async with db.write() as conn:
+            found = await _fetch(
+                conn,
+                "SELECT id, created_at, state, body_id FROM outbox "
+                "WHERE id > ? ORDER BY id LIMIT ?",
+                (after, chunk),
+            )
+            old = _before(found, cutoff)
+            gone = [r[0] for r in old if r[2] != "sending"]
+            for row in old:
+                if row[3] is not None:
+                    (kept_bodies if row[2] == "sending" else bodies).add(int(row[3]))
+            deleted += await _delete(conn, "outbox", gone)
+        if len(old) < len(found) or len(found) < chunk:
+            return deleted, bodies - kept_bodies
+        after = int(old[-1][0])
+        await asyncio.sleep(0)
+
+
+async def _forget_bodies(db: Database, bodies: set[int], chunk: int) -> int:
+    ordered = sorted(bodies)
+    deleted = 0
+    for start in range(0, len(ordered), chunk):
+        async with db.write() as conn:
+            deleted += await _delete(conn, "alert_bodies", ordered[start : start + chunk])
+        await asyncio.sleep(0)
+    return deleted
+
+
+async def _walk(db: Database, select: str, table: str, cutoff: float, chunk: int) -> int:
+    """Delete the rows `select` finds made before the cutoff (its second column) and
+    marked as done with (its third); stop at the first made after."""
+    deleted = 0
+    after = 0
+    while True:
+        async with db.write() as conn:
+            found = await _fetch(conn, select, (after, cutoff, chunk))
+            old = _before(found, cutoff)
+            deleted += await _delete(conn, table, [r[0] for r in old if r[2]])
+        if len(old) < len(found) or len(found) < chunk:
+            return deleted
+        after = int(old[-1][0])
+        await asyncio.sleep(0)
+
+
+def _before(rows: list[Row], cutoff: float) -> list[Row]:
+    """The leading rows made before the cutoff (their second column)."""
+    for n, row in enumerate(rows):
+        if float(row[1]) >= cutoff:
+            return rows[:n]
+    return rows
+
+
+async def _fetch(conn: aiosqlite.Connection, sql: str, args: Row) -> list[Row]:
+    async with conn.execute(sql, args) as cur:
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def _delete(conn: aiosqlite.Connection, table: str, ids: Sequence[object]) -> int:
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    async with conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", ids) as cur:
+        return max(cur.rowcount, 0)
