@@ -14,7 +14,10 @@ digest reads at most a week of its outbox, so `keep_days` is at least `MIN_KEEP_
 Each table is walked in id order, oldest first, `CHUNK` rows a transaction, so polls and
 the sender go on between two chunks; no walk reads past the first row made after the cutoff
 (ids grow with time), so a sweep with nothing to forget reads a row or a few. Freed pages are
-reused by later rows: the file stops growing rather than shrinking.
+reused by later rows: the file stops growing rather than shrinking. Each table's newest row
+stays whatever its age: ids are handed out after the highest one stored (by SQLite, or by
+Lookout for stories and bodies), and an id given out again could meet an old reference to
+it (a story's dedup key `story:<id>` in a row being sent, say).
 """
 
 from __future__ import annotations
@@ -53,14 +56,15 @@ async def forget_before(db: Database, cutoff: float, *, chunk: int = CHUNK) -> F
     item_count = await _walk(
         db,
         "SELECT id, fetched_at, coalesce(listed_at, fetched_at) < ?2 FROM items "
-        "WHERE id > ?1 ORDER BY id LIMIT ?3",
+        "WHERE id > ?1 AND id < (SELECT max(id) FROM items) ORDER BY id LIMIT ?3",
         "items",
         cutoff,
         chunk,
     )
     story_count = await _walk(
         db,
-        "SELECT id, created_at, last_seen_at < ?2 FROM stories WHERE id > ?1 ORDER BY id LIMIT ?3",
+        "SELECT id, created_at, last_seen_at < ?2 FROM stories "
+        "WHERE id > ?1 AND id < (SELECT max(id) FROM stories) ORDER BY id LIMIT ?3",
         "stories",
         cutoff,
         chunk,
@@ -100,7 +104,7 @@ async def _forget_outbox(db: Database, cutoff: float, chunk: int) -> tuple[int, 
             found = await _fetch(
                 conn,
                 "SELECT id, created_at, state, body_id FROM outbox "
-                "WHERE id > ? ORDER BY id LIMIT ?",
+                "WHERE id > ? AND id < (SELECT max(id) FROM outbox) ORDER BY id LIMIT ?",
                 (after, chunk),
             )
             old = _before(found, cutoff)
@@ -120,7 +124,15 @@ async def _forget_bodies(db: Database, bodies: set[int], chunk: int) -> int:
     deleted = 0
     for start in range(0, len(ordered), chunk):
         async with db.write() as conn:
-            deleted += await _delete(conn, "alert_bodies", ordered[start : start + chunk])
+            kept = await _fetch(  # the newest body, and the newest row's (which stays)
+                conn,
+                "SELECT max(id) FROM alert_bodies UNION ALL "
+                "SELECT body_id FROM outbox WHERE id = (SELECT max(id) FROM outbox)",
+                (),
+            )
+            newest = {row[0] for row in kept}
+            ids = [i for i in ordered[start : start + chunk] if i not in newest]
+            deleted += await _delete(conn, "alert_bodies", ids)
         await asyncio.sleep(0)
     return deleted
 

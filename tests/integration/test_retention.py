@@ -4,8 +4,6 @@ its body, and recent rows are never touched."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.config import MIN_KEEP_DAYS
@@ -18,10 +16,12 @@ from tests.integration.test_outbox_stories import (
     OTHER_STORY,
     STORY_A,
     TODAY,
-    db,  # noqa: F401  (the fixture)
     item,
     poll,
 )
+from tests.integration.test_outbox_stories import db as db_fixture
+
+db = db_fixture  # a database with the three sources and one chat that follows RU-BEL
 
 THEN = 1_000.0
 NOW = THEN + 40 * DAY
@@ -74,13 +74,14 @@ async def test_an_item_its_feed_still_lists_stays_and_never_alerts_again(db: Dat
         assert (await cur.fetchone())[0] == 2
     async with db.write() as conn:  # and twenty days on: it is still listed
         assert await items.insert_new_items(conn, [listed], THEN + 20 * DAY) == []
+    await poll(db, GOV, [item(GOV, "fresh", "Курс рубля", "Биржевые новости.")], now=NOW)
 
     await forget_old(db, NOW, KEEP_DAYS)
 
-    assert await keys(db) == ["listed"]
+    assert await keys(db) == ["listed", "fresh"]
     again = await poll(db, TODAY, [listed], now=NOW + 60)
     assert again.alerts == 0
-    assert await keys(db) == ["listed"]
+    assert await keys(db) == ["listed", "fresh"]
 
 
 async def test_an_item_no_feed_lists_comes_back_as_new_only_after_keep_days(
@@ -88,12 +89,13 @@ async def test_an_item_no_feed_lists_comes_back_as_new_only_after_keep_days(
 ) -> None:
     gone = item(TODAY, "gone", *STORY_A[TODAY.name])
     await poll(db, TODAY, [gone], now=THEN)
+    await poll(db, TODAY, [item(TODAY, "later", *OTHER_STORY)], now=THEN + 35 * DAY)
     await forget_old(db, THEN + (KEEP_DAYS - 1) * DAY, KEEP_DAYS)
-    assert await keys(db) == ["gone"]
+    assert await keys(db) == ["gone", "later"]
 
     await forget_old(db, NOW, KEEP_DAYS)
 
-    assert await keys(db) == []
+    assert await keys(db) == ["later"]
     assert (await poll(db, TODAY, [gone], now=NOW)).alerts == 1  # republished: news again
 
 
@@ -143,3 +145,28 @@ async def test_keep_days_zero_keeps_everything_and_fewer_than_a_week_and_a_day_k
     assert await forget_old(db, NOW, 0) == Forgotten()
     assert await forget_old(db, THEN + (MIN_KEEP_DAYS - 1) * DAY, 1) == Forgotten()
     assert await keys(db) == ["a"]
+
+
+async def test_each_tables_newest_row_stays_so_no_id_is_handed_out_again(db: Database) -> None:
+    await poll(db, TODAY, [item(TODAY, "a", *STORY_A[TODAY.name])], now=THEN)
+    await poll(db, GOV, [item(GOV, "other", *OTHER_STORY)], now=THEN + 1)
+    await sent(db)
+    tables = ("items", "stories", "outbox", "alert_bodies")
+    newest = {}
+    for table in tables:
+        async with db.conn.execute(f"SELECT max(id) FROM {table}") as cur:
+            newest[table] = (await cur.fetchone())[0]
+
+    forgotten = await forget_old(db, NOW, KEEP_DAYS)
+
+    assert forgotten == Forgotten(outbox_rows=1, alert_bodies=1, items=1, stories=1)
+    for table in tables:
+        async with db.conn.execute(f"SELECT id FROM {table}") as cur:
+            assert [r[0] for r in await cur.fetchall()] == [newest[table]], table
+    async with db.conn.execute(
+        "SELECT b.id FROM outbox o JOIN alert_bodies b ON b.id = o.body_id"
+    ) as cur:
+        assert len(await cur.fetchall()) == 1  # the row that stays keeps its body
+    await poll(db, TODAY, [item(TODAY, "b", "Курс рубля", "Биржевые новости.")], now=NOW)
+    async with db.conn.execute("SELECT max(id) FROM stories") as cur:
+        assert (await cur.fetchone())[0] == newest["stories"] + 1
