@@ -62,7 +62,7 @@ def test_keep_days_is_everything_or_at_least_a_week_and_a_day(
 def test_keep_days_shorter_than_a_weekly_digest_is_an_error(tmp_path: Path, days: int) -> None:
     path = tmp_path / "s.toml"
     path.write_text(f"[storage]\nkeep_days = {days}\n")
-    with pytest.raises(ConfigError, match="keep_days must be 0 .keep everything. or at least 8"):
+    with pytest.raises(ConfigError, match=r"keep_days must be 0 \(keep everything\) or at least 8"):
         load_settings(path)
 
 
