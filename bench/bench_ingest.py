@@ -10,6 +10,8 @@ the median of three runs, each on a new database. (The rate falls as the databas
 run of fifty polls measured 10,200 items/s over its first ten and 8,300 over its last ten,
 with 165,000 outbox rows stored.)
 A second figure times the source's first poll: 500 items of backlog, stored without alerts.
+Two more read the database those polls leave: its size an item (what `[storage] keep_days`
+days of items take on disk), and how fast retention forgets it all once it has aged.
 A third repeats the first against a day of 20,000 items from 200 other sources already stored
 (their words drawn from the dev corpus's Russian items, as often as they occur there): what
 clustering each new item against the day's story pool costs (bench_stories times that alone),
@@ -117,9 +119,14 @@ async def store_day(conn: Any, count: int, now: float) -> None:
         await conn.executemany(sql, values)
 
 
-async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> tuple[float, float]:
+Measured = tuple[float, float, float, float]
+
+
+async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> Measured:
     """(items/s of the polls after the first, items/s of the first: a backlog, stored
-    without alerts); `day`: items of other sources stored first (`store_day`)."""
+    without alerts, KB of database an item with its alerts, rows a second that retention
+    forgets when all of it has aged); `day`: items of other sources stored first
+    (`store_day`)."""
     from bot.clock import FixedClock
     from bot.collector import collect_rarely
     from bot.config import DeliverySettings, PollingSettings
@@ -131,6 +138,7 @@ async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> t
     from bot.pipeline import Pipeline
     from bot.store import chats, sources
     from bot.store.db import Database
+    from bot.store.retention import forget_before
     from bot.store.stories import POOL_ITEMS
 
     bodies = [document(b, items) for b in range(batches + 1)]
@@ -187,9 +195,23 @@ async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> t
             state = (await sources.all_sources(db.conn))[0]
             alerts += (await pipeline.poll(state)).alerts
         elapsed = time.perf_counter() - started
+        async with db.conn.execute(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size"
+        ) as cur:
+            row = await cur.fetchone()
+        size = row[0] if row else 0
+        started = time.perf_counter()
+        forgotten = await forget_before(db, clock.now().timestamp() + 1)
+        forgetting = time.perf_counter() - started
         await db.close()
     assert alerts > 0
-    return batches * items / elapsed, items / priming
+    rows = forgotten.outbox_rows + forgotten.alert_bodies + forgotten.items + forgotten.stories
+    return (
+        batches * items / elapsed,
+        items / priming,
+        size / 1024 / ((batches + 1) * items + day),
+        rows / forgetting,
+    )
 
 
 def figures(scale: float) -> list[Figure]:
@@ -197,8 +219,10 @@ def figures(scale: float) -> list[Figure]:
     # three runs, each on a new database: one run's ten polls last half a second, and its
     # figure varied by 15% from one run to the next
     runs = [asyncio.run(measure(batches, 500, 1000)) for _ in range(RUNS)]
-    rate = statistics.median(rate for rate, _ in runs)
-    priming = statistics.median(priming for _, priming in runs)
+    rate = statistics.median(run[0] for run in runs)
+    priming = statistics.median(run[1] for run in runs)
+    disk = statistics.median(run[2] for run in runs)
+    forgetting = statistics.median(run[3] for run in runs)
     day = int(20_000 * scale)
     against_day = statistics.median(
         asyncio.run(measure(batches, 500, 1000, day))[0] for _ in range(RUNS)
@@ -213,6 +237,22 @@ def figures(scale: float) -> list[Figure]:
             "database",
         ),
         Figure("ingest: a new source's first poll (backlog)", priming, "items/s"),
+        Figure(
+            "ingest: database an item, with its alerts",
+            disk,
+            "KB",
+            higher_is_better=False,
+            note="the SQLite file after those polls (items, stories, 6.6 outbox rows and 1.6 "
+            "alert bodies an item, indexes) over the items stored: what `[storage] keep_days` "
+            "days of them take",
+        ),
+        Figure(
+            "retention: rows forgotten",
+            forgetting,
+            "rows/s",
+            note="bot.store.retention, once every row of those polls has aged past keep_days: "
+            "2,000 rows a transaction, oldest first",
+        ),
         Figure(
             f"ingest against a day of {day:,} other sources' items",
             against_day,
