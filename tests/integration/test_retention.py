@@ -170,3 +170,27 @@ async def test_each_tables_newest_row_stays_so_no_id_is_handed_out_again(db: Dat
     await poll(db, TODAY, [item(TODAY, "b", "Курс рубля", "Биржевые новости.")], now=NOW)
     async with db.conn.execute("SELECT max(id) FROM stories") as cur:
         assert (await cur.fetchone())[0] == newest["stories"] + 1
+
+
+async def test_the_newest_rows_body_stays_when_its_other_rows_go(db: Database) -> None:
+    """A poll's rows interleave their bodies by chat (chats 1 and 3 told one thing, chat 2
+    another), so the newest row's body need not be the newest body."""
+    async with db.write() as conn:
+        for body in (1, 2):
+            await conn.execute(
+                "INSERT INTO alert_bodies (id, text) VALUES (?, ?)", (body, f"body {body}")
+            )
+        for n, body in enumerate((1, 2, 1)):
+            await conn.execute(
+                "INSERT INTO outbox (chat_id, dedup_key, text, created_at, body_id, state) "
+                "VALUES (?, ?, '', ?, ?, 'sent')",
+                (CHAT, f"story:{n}", THEN, body),
+            )
+
+    forgotten = await forget_old(db, NOW, KEEP_DAYS)
+
+    assert (forgotten.outbox_rows, forgotten.alert_bodies) == (2, 0)
+    async with db.conn.execute(
+        "SELECT o.dedup_key, b.text FROM outbox o JOIN alert_bodies b ON b.id = o.body_id"
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("story:2", "body 1")]
