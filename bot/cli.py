@@ -8,6 +8,7 @@ eval FILE      precision, recall and F1 of region and term matching on a labelle
 sources        each source's poll state: paused, last success and error, 304 share, next check
 pause-source NAME / resume-source NAME   stop polling a source / poll it again at once
 backup PATH    a consistent copy of the database, taken while the bot runs
+compact        forget what is older than keep_days now, then VACUUM (with the bot stopped)
 """
 
 from __future__ import annotations
@@ -183,6 +184,48 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace) -> int:
+    """What the bot forgets every hour, forgotten now; then VACUUM gives the freed pages
+    back to the file system, which the running bot's retention does not."""
+    from bot.clock import SystemClock
+    from bot.config import MIN_KEEP_DAYS
+    from bot.store.db import Database
+    from bot.store.retention import Forgotten, forget_old
+
+    settings = _settings(args)
+    database = Path(args.database) if args.database else settings.database
+    days = settings.storage.keep_days if args.days is None else args.days
+    if days != 0 and days < MIN_KEEP_DAYS:
+        raise ConfigError(f"--days must be 0 (forget nothing) or at least {MIN_KEEP_DAYS}")
+    if not database.is_file():
+        print(f"error: no database at {database}", file=sys.stderr)
+        return 1
+
+    def size() -> int:
+        wal = database.with_name(database.name + "-wal")
+        return database.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+    async def compact() -> Forgotten:
+        db = await Database.open(database)
+        try:
+            forgotten = await forget_old(db, SystemClock().now().timestamp(), days)
+            await db.conn.execute("VACUUM")
+            await db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return forgotten
+        finally:
+            await db.close()
+
+    before = size()
+    forgotten = asyncio.run(compact())
+    print(
+        f"compact: {database}: forgot {forgotten.outbox_rows} outbox rows, "
+        f"{forgotten.alert_bodies} alert bodies, {forgotten.items} items, "
+        f"{forgotten.stories} stories (older than {days} days); "
+        f"{before} -> {size()} bytes"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lookout", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(DEFAULT_SETTINGS), help="settings file (TOML)")
@@ -225,6 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="where the copy goes (replaced if it exists)")
     backup.add_argument("--database", help="database file (default from settings)")
     backup.set_defaults(func=cmd_backup)
+
+    compact = sub.add_parser(
+        "compact", help="forget what is older than keep_days, then VACUUM (bot stopped)"
+    )
+    compact.add_argument("--days", type=int, help="days kept (default [storage] keep_days)")
+    compact.add_argument("--database", help="database file (default from settings)")
+    compact.set_defaults(func=cmd_compact)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The command line as an operator uses it: check-config, parse, fetch-once."""
+"""The command line as an operator uses it: check-config, parse, fetch-once, compact."""
 
 from __future__ import annotations
 
@@ -97,3 +97,53 @@ async def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
     out, err = await proc.communicate()
     return subprocess.CompletedProcess(args, proc.returncode or 0, out.decode(), err.decode())
+
+
+async def _database_with_old_items(path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import Item, Source
+    from bot.store import items
+    from bot.store import sources as source_store
+    from bot.store.db import Database
+
+    now = datetime.now(UTC)
+    db = await Database.open(path)
+    async with db.write() as conn:
+        await source_store.upsert_sources(conn, [Source("s", "S", "https://s.example/rss")])
+        for key, age in (("old1", 40), ("old2", 39), ("new", 0)):
+            item = Item("s", key, None, key, "слово " * 50_000, now, "ru")
+            await items.insert_new_items(conn, [item], (now - timedelta(days=age)).timestamp())
+    await db.close()
+
+
+def test_compact_forgets_the_aged_and_gives_the_space_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    import sqlite3
+
+    database = tmp_path / "lookout.sqlite3"
+    asyncio.run(_database_with_old_items(database))
+    settings = str(ROOT / "config/settings.toml")
+
+    assert main(["--config", settings, "compact", "--database", str(database)]) == 0
+
+    out = capsys.readouterr().out
+    assert "forgot 0 outbox rows, 0 alert bodies, 2 items, 0 stories (older than 30 days)" in out
+    before, after = (int(n) for n in out.rsplit(";", 1)[1].split("bytes")[0].split("->"))
+    assert after < before / 2
+    keys = sqlite3.connect(database).execute("SELECT key FROM items").fetchall()
+    assert keys == [("new",)]
+
+
+def test_compact_refuses_too_few_days_and_a_missing_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = str(ROOT / "config/settings.toml")
+    missing = str(tmp_path / "none.sqlite3")
+    assert main(["--config", settings, "compact", "--days", "3", "--database", missing]) == 2
+    assert "--days must be 0 (forget nothing) or at least 8" in capsys.readouterr().err
+    assert main(["--config", settings, "compact", "--database", missing]) == 1
+    assert "no database at" in capsys.readouterr().err
+    assert not Path(missing).exists()
