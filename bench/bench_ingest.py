@@ -12,10 +12,12 @@ with 165,000 outbox rows stored.)
 A second figure times the source's first poll: 500 items of backlog, stored without alerts.
 Two more read the database those polls leave: its size an item (what `[storage] keep_days`
 days of items take on disk), and how fast retention forgets it all once it has aged.
-A third repeats the first against a day of 20,000 items from 200 other sources already stored
+Another repeats the first against a day of 20,000 items from 200 other sources already stored
 (their words drawn from the dev corpus's Russian items, as often as they occur there): what
 clustering each new item against the day's story pool costs (bench_stories times that alone),
 with story_pool_items raised to hold the whole day (by default a language keeps 10,000).
+The last repeats that at the default story_pool_items, which holds half the day: the pool
+forgets its oldest quarter every 2,500 new items, the steady state of a busy deployment.
 """
 
 from __future__ import annotations
@@ -122,11 +124,13 @@ async def store_day(conn: Any, count: int, now: float) -> None:
 Measured = tuple[float, float, float, float]
 
 
-async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> Measured:
+async def measure(
+    batches: int, items: int, chats_count: int, day: int = 0, pool_items: int | None = None
+) -> Measured:
     """(items/s of the polls after the first, items/s of the first: a backlog, stored
     without alerts, KB of database an item with its alerts, rows a second that retention
     forgets when all of it has aged); `day`: items of other sources stored first
-    (`store_day`)."""
+    (`store_day`); `pool_items`: the story pool's `story_pool_items` (default: the whole day)."""
     from bot.clock import FixedClock
     from bot.collector import collect_rarely
     from bot.config import DeliverySettings, PollingSettings
@@ -183,7 +187,7 @@ async def measure(batches: int, items: int, chats_count: int, day: int = 0) -> M
             PollingSettings(),
             lambda code, lang: code,
             # the whole day in the story pool, as where story_pool_items is raised to hold it
-            delivery=DeliverySettings(story_pool_items=max(day, POOL_ITEMS)),
+            delivery=DeliverySettings(story_pool_items=pool_items or max(day, POOL_ITEMS)),
         )
         state = (await sources.all_sources(db.conn))[0]
         started = time.perf_counter()
@@ -227,6 +231,14 @@ def figures(scale: float) -> list[Figure]:
     against_day = statistics.median(
         asyncio.run(measure(batches, 500, 1000, day))[0] for _ in range(RUNS)
     )
+    # the default pool (POOL_ITEMS, at --scale 1) holds half that day: it forgets its oldest
+    # quarter every POOL_ITEMS / 4 new items, as a busy deployment's pool does all day long
+    from bot.store.stories import POOL_ITEMS
+
+    pool = min(POOL_ITEMS, max(day // 2, 4))
+    steady = statistics.median(
+        asyncio.run(measure(batches, 500, 1000, day, pool))[0] for _ in range(RUNS)
+    )
     return [
         Figure(
             "ingest: feed bytes to outbox rows",
@@ -259,6 +271,14 @@ def figures(scale: float) -> list[Figure]:
             "items/s",
             note=f"as the first, with {day:,} items of {DAY_SOURCES} other sources stored first"
             " (words from the dev corpus's Russian items): the story pool's cost",
+        ),
+        Figure(
+            "ingest against that day, the story pool forgetting as it goes",
+            steady,
+            "items/s",
+            note=f"as the one before, with story_pool_items at {pool:,} (the default at "
+            f"--scale 1): the pool keeps the day's latest {pool:,} and forgets its oldest "
+            f"quarter every {pool // 4:,} new items (StoryIndex.drop_first)",
         ),
     ]
 
