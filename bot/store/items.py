@@ -25,9 +25,10 @@ async def insert_new_items(
     feed lists any more, so a feed that keeps an old item never brings it back as new.
 
     One multi-row INSERT per chunk: a round trip per item through aiosqlite's thread costs
-    more than the insert itself. (An upsert that updated `listed_at` in the same statement,
-    with RETURNING telling the inserted rows by their fetched_at, ingested 3% slower:
-    bench_ingest, alternating runs.)"""
+    more than the insert itself. `listed_at` is written by a statement of its own, only in
+    polls that list known items, so the INSERT every new item goes through stays as it was
+    (an upsert doing both, whose RETURNING told inserted rows by their fetched_at, was no
+    faster in bench_ingest's alternating runs)."""
     ids: dict[tuple[str, str], int] = {}
     for start in range(0, len(items), _CHUNK):
         chunk = items[start : start + _CHUNK]
@@ -80,11 +81,12 @@ async def _still_listed(
     for source, source_keys in by_source.items():
         for start in range(0, len(source_keys), _LISTED_CHUNK):
             chunk = source_keys[start : start + _LISTED_CHUNK]
-            await conn.execute(
+            async with conn.execute(
                 "UPDATE items SET listed_at = ? WHERE source = ? AND key IN "
                 f"({','.join('?' * len(chunk))}) AND coalesce(listed_at, fetched_at) < ?",
                 [now, source, *chunk, now - LISTED_EVERY],
-            )
+            ):
+                pass
 
 
 def _item(row: aiosqlite.Row) -> Item:
