@@ -11,13 +11,14 @@ new again, and alert again, at the next poll. An item no feed lists any more can
 feed that lists it again after `keep_days` is republishing it. A chat's daily or weekly
 digest reads at most a week of its outbox, so `keep_days` is at least `MIN_KEEP_DAYS`.
 
-Each table is walked in id order, oldest first, `CHUNK` rows a transaction, so polls and
-the sender go on between two chunks; no walk reads past the first row made after the cutoff
-(ids grow with time), so a sweep with nothing to forget reads a row or a few. Freed pages are
-reused by later rows: the file stops growing rather than shrinking. Each table's newest row
-stays whatever its age: ids are handed out after the highest one stored (by SQLite, or by
-Lookout for stories and bodies), and an id given out again could meet an old reference to
-it (a story's dedup key `story:<id>` in a row being sent, say).
+Each table is walked in id order, oldest first, `CHUNK` rows a transaction, so polls and the
+sender go on between two chunks; no walk reads past the first row made after the cutoff (ids
+grow with time), so a sweep with nothing to forget reads a row or a few (and the old items
+that feeds still list). Freed pages are reused by later rows: the file stops growing rather
+than shrinking. Each table's newest row stays whatever its age: ids are handed out after the
+highest one stored (by SQLite, or by Lookout for stories and bodies), and an id given out
+again could meet an old reference to it (a story's dedup key `story:<id>` in a row being
+sent, say).
 """
 
 from __future__ import annotations
