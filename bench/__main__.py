@@ -4,7 +4,7 @@
     python3 dev.py bench            (the same, from a fresh clone)
 
 Each module runs in its own process (clean memory figures); figures are also written as JSON
-so they can be compared across commits.
+so they can be compared across commits: `python -m bench.compare OLD.json NEW.json`.
 """
 
 from __future__ import annotations
