@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.figures import Figure, from_json
+from bench.figures import Figure, columns, from_json, number
 
 NOISE = 0.10
 
@@ -67,12 +67,12 @@ def _percent(change: float | None) -> str:
 def _value(figure: Figure | None) -> str:
     if figure is None:
         return "-"
-    number = f"{figure.value:,.0f}" if figure.value >= 100 else f"{figure.value:.3g}"
-    return f"{number} {figure.unit}"
+    return f"{number(figure.value)} {figure.unit}"
 
 
 def table(found: list[Change]) -> str:
-    rows = [("figure", "old", "new", "change", "", "ratio to baseline: change", "")]
+    header = ("figure", "old", "new", "change", "", "ratio to baseline: change", "")
+    rows: list[tuple[str, ...]] = [header]
     for c in found:
         ratio = c.ratio_change
         rows.append(
@@ -86,10 +86,7 @@ def table(found: list[Change]) -> str:
                 verdict(ratio),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(line.rstrip() for line in lines)
+    return columns(rows)
 
 
 def load(path: Path) -> list[Figure]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 MARK = "FIGURES "
@@ -51,7 +51,7 @@ def from_json(data: dict[str, object]) -> Figure:
     return Figure(**{k: v for k, v in data.items() if k in fields})  # type: ignore[arg-type]
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f}"
     return f"{value:.3g}"
@@ -61,15 +61,20 @@ def table(figures: list[Figure]) -> str:
     rows = [("figure", "value", "target", "baseline", "ratio", "ok")]
     for f in figures:
         target = (
-            "" if f.target is None else ("≥ " if f.higher_is_better else "≤ ") + _number(f.target)
+            "" if f.target is None else ("≥ " if f.higher_is_better else "≤ ") + number(f.target)
         )
-        baseline = "" if f.baseline is None else f"{_number(f.baseline)} ({f.baseline_name})"
+        baseline = "" if f.baseline is None else f"{number(f.baseline)} ({f.baseline_name})"
         ratio = "" if f.ratio is None else f"{f.ratio:.1f}x"
         ok = {True: "yes", False: "NO", None: ""}[f.meets_target]
-        rows.append((f.name, f"{_number(f.value)} {f.unit}", target, baseline, ratio, ok))
+        rows.append((f.name, f"{number(f.value)} {f.unit}", target, baseline, ratio, ok))
+    return columns(rows)
+
+
+def columns(rows: Sequence[tuple[str, ...]]) -> str:
+    """Rows as aligned columns, the first row a header underlined with dashes."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
