@@ -57,7 +57,9 @@ async def insert_new_items(
         )
         ids.update(((str(r[1]), str(r[2])), int(r[0])) for r in rows)
     new: list[tuple[int, Item]] = []
-    listed: dict[tuple[str, str], None] = {}  # stored before (or twice in the document)
+    # stored before (or twice in the document: the row just made, which the UPDATE's own
+    # condition leaves alone)
+    listed: dict[tuple[str, str], None] = {}
     for item in items:
         key = (item.source, item.key)
         item_id = ids.pop(key, None)  # a repeated key: its first row only
@@ -66,8 +68,7 @@ async def insert_new_items(
         else:
             listed[key] = None
     if listed:
-        fresh = {(item.source, item.key) for _, item in new}
-        await _still_listed(conn, [key for key in listed if key not in fresh], fetched_at)
+        await _still_listed(conn, list(listed), fetched_at)
     return new
 
 

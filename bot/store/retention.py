@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +51,28 @@ class Forgotten:
 
 
 async def forget_before(db: Database, cutoff: float, *, chunk: int = CHUNK) -> Forgotten:
-    """Delete what was made before `cutoff` (UTC seconds) and is no longer needed."""
-    rows, bodies = await _forget_outbox(db, cutoff, chunk)
-    body_count = await _forget_bodies(db, bodies, chunk)
+    """Delete what was made before `cutoff` (UTC seconds) and is no longer needed.
+
+    All rows of one alert body are made together (one poll, one `now`), so a body whose rows
+    went is used by none, unless one of its rows was being sent: that one keeps it."""
+    bodies: set[int] = set()
+    kept_bodies: set[int] = set()
+
+    def note_bodies(old: list[Row]) -> None:
+        for row in old:
+            if row[3] is not None:
+                (bodies if row[2] else kept_bodies).add(int(row[3]))
+
+    rows = await _walk(
+        db,
+        "SELECT id, created_at, state != 'sending', body_id FROM outbox "
+        "WHERE id > ?1 AND id < (SELECT max(id) FROM outbox) ORDER BY id LIMIT ?3",
+        "outbox",
+        cutoff,
+        chunk,
+        note_bodies,
+    )
+    body_count = await _forget_bodies(db, bodies - kept_bodies, chunk)
     item_count = await _walk(
         db,
         "SELECT id, fetched_at, coalesce(listed_at, fetched_at) < ?2 FROM items "
@@ -91,35 +110,6 @@ async def forget_old(db: Database, now: float, keep_days: int) -> Forgotten:
     return forgotten
 
 
-async def _forget_outbox(db: Database, cutoff: float, chunk: int) -> tuple[int, set[int]]:
-    """Outbox rows made before the cutoff, but one being sent; the bodies only they used.
-
-    All rows of one body are made together (one poll, one `now`), so a body whose rows
-    went is used by none, unless one of its rows was being sent: that one keeps it."""
-    deleted = 0
-    bodies: set[int] = set()
-    kept_bodies: set[int] = set()
-    after = 0
-    while True:
-        async with db.write() as conn:
-            found = await _fetch(
-                conn,
-                "SELECT id, created_at, state, body_id FROM outbox "
-                "WHERE id > ? AND id < (SELECT max(id) FROM outbox) ORDER BY id LIMIT ?",
-                (after, chunk),
-            )
-            old = _before(found, cutoff)
-            gone = [r[0] for r in old if r[2] != "sending"]
-            for row in old:
-                if row[3] is not None:
-                    (kept_bodies if row[2] == "sending" else bodies).add(int(row[3]))
-            deleted += await _delete(conn, "outbox", gone)
-        if len(old) < len(found) or len(found) < chunk:
-            return deleted, bodies - kept_bodies
-        after = int(old[-1][0])
-        await asyncio.sleep(0)
-
-
 async def _forget_bodies(db: Database, bodies: set[int], chunk: int) -> int:
     ordered = sorted(bodies)
     deleted = 0
@@ -138,15 +128,25 @@ async def _forget_bodies(db: Database, bodies: set[int], chunk: int) -> int:
     return deleted
 
 
-async def _walk(db: Database, select: str, table: str, cutoff: float, chunk: int) -> int:
+async def _walk(
+    db: Database,
+    select: str,
+    table: str,
+    cutoff: float,
+    chunk: int,
+    seen: Callable[[list[Row]], None] | None = None,
+) -> int:
     """Delete the rows `select` finds made before the cutoff (its second column) and
-    marked as done with (its third); stop at the first made after."""
+    marked as done with (its third); stop at the first made after. `seen` is shown each
+    chunk's rows made before the cutoff, deleted or not."""
     deleted = 0
     after = 0
     while True:
         async with db.write() as conn:
             found = await _fetch(conn, select, (after, cutoff, chunk))
             old = _before(found, cutoff)
+            if seen is not None:
+                seen(old)
             deleted += await _delete(conn, table, [r[0] for r in old if r[2]])
         if len(old) < len(found) or len(found) < chunk:
             return deleted

@@ -13,12 +13,13 @@ import sys
 
 import aiosqlite
 
+from bot.config import DeliverySettings
 from bot.store.db import MAX_VARIABLES
 from bot.stories import NO_REGIONS, Candidate, Kept, ReissueIndex, StoryIndex, kept
 
 RECENT_PER_SOURCE = 500  # the most of a source's latest items a reissue is looked for in
 HISTORY_FLOOR = 50  # the least
-POOL_ITEMS = 10_000  # DeliverySettings.story_pool_items: the latest items a language keeps
+POOL_ITEMS = DeliverySettings().story_pool_items  # the latest items a language keeps
 # Sets StoryPool files before it lets other tasks run, when it has more waiting (a day read
 # at a restart: 50,000 filed at once held the event loop for 0.5 s; bench_memory's stall).
 FILE_SLICE = 1000

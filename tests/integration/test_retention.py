@@ -103,15 +103,16 @@ async def test_a_row_being_sent_stays_with_its_body(db: Database) -> None:
     await poll(db, TODAY, [item(TODAY, "a", *STORY_A[TODAY.name])], now=THEN)
     async with db.write() as conn:
         await conn.execute("UPDATE outbox SET state = 'sending'")
+    await poll(db, GOV, [item(GOV, "other", *OTHER_STORY)], now=NOW)  # not the newest row
 
     forgotten = await forget_old(db, NOW, KEEP_DAYS)
 
     assert (forgotten.outbox_rows, forgotten.alert_bodies) == (0, 0)
     async with db.conn.execute(
         "SELECT o.state, b.headline IS NOT NULL FROM outbox o "
-        "JOIN alert_bodies b ON b.id = o.body_id"
+        "JOIN alert_bodies b ON b.id = o.body_id ORDER BY o.id"
     ) as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [("sending", 1)]
+        assert [tuple(r) for r in await cur.fetchall()] == [("sending", 1), ("pending", 1)]
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
