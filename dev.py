@@ -5,8 +5,11 @@
     python3 dev.py test    ruff, mypy and the whole pytest suite
 
 Both create `.venv` on first use and install the pinned dependencies (`constraints.txt`);
-they reinstall when `pyproject.toml` or `constraints.txt` change. `python3 dev.py bench` runs
-the benchmarks.
+they reinstall when `pyproject.toml` or `constraints.txt` change. Then they compile the hot
+path with mypyc when its sources changed (`bot.native`; without a C compiler Lookout runs as
+plain Python). `test` runs the unit and integration tests a second time on the plain Python
+modules, which is what runs where nothing is compiled. `python3 dev.py bench` runs the
+benchmarks.
 """
 
 from __future__ import annotations
@@ -46,8 +49,16 @@ def ensure_venv() -> None:
     STAMP.write_text(_fingerprint())
 
 
-def run(*args: str) -> int:
-    return subprocess.run(list(args), cwd=ROOT).returncode
+def ensure_native() -> bool:
+    """Compile the hot path if its sources changed since (`bot.native_build`); whether the
+    compiled modules are in use. A failed build is reported and leaves plain Python."""
+    # its stdout is the C compiler's commands; it says what it does on stderr
+    build = [str(PYTHON), "-m", "bot.native_build", "--if-stale"]
+    return subprocess.run(build, cwd=ROOT, stdout=subprocess.DEVNULL).returncode == 0
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> int:
+    return subprocess.run(list(args), cwd=ROOT, env=env).returncode
 
 
 def main(argv: list[str]) -> int:
@@ -57,6 +68,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0 if command in ("help", "-h", "--help") else 2
     ensure_venv()
+    compiled = ensure_native()
     py = str(PYTHON)
     if command == "run":
         return run(py, "-m", "bot", "run", *rest)
@@ -72,6 +84,12 @@ def main(argv: list[str]) -> int:
         code = run(*step)
         if code:
             return code
+    if compiled:  # the same tests on the plain modules (no e2e or browser: they add no case)
+        print("dev.py: pytest, plain Python (LOOKOUT_NATIVE=0)", flush=True)
+        plain = {**os.environ, "LOOKOUT_NATIVE": "0"}
+        ignore = ["--ignore=tests/e2e", "--ignore=tests/browser"]
+        code = run(py, "-m", "pytest", *ignore, *rest, env=plain)
+        return 0 if code == 5 else code  # 5: the tests asked for were e2e or browser ones
     return 0
 
 

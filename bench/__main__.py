@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bench.figures import MARK, Figure, from_json, table
+from bot import native
 
 MODULES = [
     "bench.bench_parse",
@@ -73,12 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for module, state in status.items():
         print(f"{module}: {state}")
+    compiled = native.in_use()  # each module's process decides alike (same sources, same env)
+    print(f"compiled modules (bot.native): {'in use' if compiled else 'not in use: plain Python'}")
     machine = {
         "python": platform.python_version(),
         "machine": platform.machine(),
         "processor": platform.processor(),
         "cpus": __import__("os").cpu_count(),
         "system": platform.platform(),
+        "compiled": compiled,
     }
     Path(args.json).write_text(
         json.dumps(

@@ -95,12 +95,28 @@ def load(path: Path) -> list[Figure]:
     return [from_json(item) for item in data["figures"]]
 
 
+def compiled_note(old: Path, new: Path) -> str | None:
+    """A warning when one run had the compiled modules (`bot.native`) and the other not
+    (files written before the flag count as plain Python)."""
+    flags = [
+        bool(json.loads(path.read_text(encoding="utf-8")).get("machine", {}).get("compiled"))
+        for path in (old, new)
+    ]
+    if flags[0] == flags[1]:
+        return None
+    said = ["compiled" if flag else "plain Python" for flag in flags]
+    return f"note: the old run was {said[0]}, the new one {said[1]} (bot.native)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", type=Path, help="results JSON of the earlier run")
     parser.add_argument("new", type=Path, help="results JSON of the later run")
     args = parser.parse_args(argv)
     print(table(changes(load(args.old), load(args.new))))
+    note = compiled_note(args.old, args.new)
+    if note:
+        print(note)
     return 0
 
 

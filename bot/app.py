@@ -25,6 +25,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from bot import native
 from bot.clock import Clock, SystemClock
 from bot.collector import collect_rarely
 from bot.config import Settings
@@ -162,7 +163,12 @@ class Lookout:
             await self._abort()
             raise
         self._started.set()
-        log.info("event=started sources=%d database=%s", len(self.sources), self.settings.database)
+        log.info(
+            "event=started sources=%d database=%s compiled=%s",
+            len(self.sources),
+            self.settings.database,
+            "yes" if native.in_use() else "no",  # the hot path as C (bot.native), or Python
+        )
 
     async def _load_watch_terms(self, interim: InterimWatchTerms) -> None:
         database = self.settings.database

@@ -1,0 +1,5 @@
+"""From matched items to messages (compiled by mypyc where it can: `bot.native`)."""
+
+from bot.native import extend
+
+__path__ = extend(__path__, __name__)

@@ -25,7 +25,7 @@ automaton used to be rebuilt at every change).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from itertools import chain
 
 from bot.matching.forms import term_forms
@@ -439,9 +439,15 @@ def _automaton_of(joined: str, starts: array[int], alongside: Keys | None) -> Au
     first = alongside.count if alongside is not None else 0
     if not count + first:
         return None
-    ours = (joined[starts[k] : starts[k + 1] - 1] for k in range(count))
     whole = alongside.whole if alongside is not None else b""
-    return automaton(chain(alongside or (), ours), first + count, whole)
+    return automaton(chain(alongside or (), _keys_in(joined, starts)), first + count, whole)
+
+
+def _keys_in(joined: str, starts: array[int]) -> Iterator[str]:
+    """Each key in `joined`, one at a time (a generator function: mypyc makes a generator
+    expression a list)."""
+    for k in range(len(starts) - 1):
+        yield joined[starts[k] : starts[k + 1] - 1]
 
 
 _STEM_GROUP = 3  # forms that differ in their first three characters get stems of their own

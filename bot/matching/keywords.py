@@ -18,8 +18,10 @@ A one-word query is the word: `/watch дрон` reports "дрон", as plain wat
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
+
+from mypy_extensions import mypyc_attr
 
 from bot.matching.atoms import AtomHits, AtomIndex, stems
 from bot.matching.forms import term_forms
@@ -43,6 +45,7 @@ __all__ = ["KeywordIndex", "term_forms"]
 log = logging.getLogger(__name__)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # InterimWatchTerms
 class KeywordIndex:
     """Every watch query of every chat, found in one pass over an item."""
 
@@ -115,9 +118,7 @@ class KeywordIndex:
         automaton over the saved words' stems is built first, while memory is low (no
         query parsed yet): its build's scratch memory does not sit on top of the index's."""
         if self._forms_file is not None:
-            self._atoms.preload(
-                stem for _, forms, _ in read_forms(self._forms_file) for stem, _, _ in stems(forms)
-            )
+            self._atoms.preload(_saved_stems(self._forms_file))
         queries: dict[str, Query | None] = {}  # None: plain (100,000 of them: 9 MB less)
         unreadable: list[str] = []
         for text in texts:
@@ -334,3 +335,11 @@ def _sharing_text(text: str, query: Query) -> Query:
     if isinstance(root, Atom) and root.text == text and root.text is not text:
         return Query(Atom(text, root.prefix, root.field))
     return query
+
+
+def _saved_stems(forms_file: Path) -> Iterator[str]:
+    """The stems of the forms saved in `forms_file`, one at a time (a generator function:
+    mypyc makes a generator expression a list)."""
+    for _, forms, _ in read_forms(forms_file):
+        for stem, _, _ in stems(forms):
+            yield stem

@@ -147,7 +147,7 @@ class RegionMatcher:
         # before it (or after it) needs no check of its words before (after); a form that
         # is such a word itself counts as one
         self._blocks = bytearray(_blocking(f) for f in keys)
-        for word in sorted(_BLOCKING_VOCABULARY - patterns.keys()):
+        for word in sorted(_BLOCKING_VOCABULARY.difference(patterns)):
             keys.append(word)
             self._number_of.append(0)
             self._rule_of.append(0)
@@ -156,7 +156,7 @@ class RegionMatcher:
         # one's own is built when first asked for (`find` on its own: /recent, eval)
         # a name, or a word that blocks one, is only ever a hit as a whole word; a blocking
         # stem is one at the start of any word
-        whole = bytes(blocks != _STEM for blocks in self._blocks)
+        whole = bytes(self._blocks.translate(_NOT_STEM))
         self.keys = Keys(keys if patterns else (), whole if patterns else b"")
         self._automaton: Automaton | None = None
 
@@ -333,6 +333,7 @@ def _rule(form: str, p: Pattern, adjectives: frozenset[str]) -> int:
 
 _STEM = 1  # a blocking stem: blocks a name when a word next to it starts with it
 _WORD = 2  # a blocking word: blocks a name when a word next to it is that word
+_NOT_STEM = bytes(block != _STEM for block in range(256))  # `bytes.translate`: 1 unless _STEM
 
 
 def _blocking(form: str) -> int:

@@ -1,0 +1,5 @@
+"""Fetching and parsing sources (the parsers compiled by mypyc where it can: `bot.native`)."""
+
+from bot.native import extend
+
+__path__ = extend(__path__, __name__)

@@ -68,3 +68,19 @@ def test_the_command_reads_two_results_files(
         "parse", "60,000", "items/s", "40,000", "items/s", "-33%", "worse", "-1%", "even"
     ]  # fmt: skip
     assert lines[3].split() == ["peak", "RSS", "150", "MB", "120", "MB", "+25%", "better"]
+
+
+def test_runs_compiled_and_not_are_told_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = []
+    for name, compiled in (("old", False), ("new", True)):
+        path = tmp_path / f"{name}.json"
+        figures = [PARSE_OLD.as_json()]
+        path.write_text(json.dumps({"machine": {"compiled": compiled}, "figures": figures}))
+        paths.append(str(path))
+
+    assert main(paths) == 0
+
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == "note: the old run was plain Python, the new one compiled (bot.native)"

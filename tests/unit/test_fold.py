@@ -61,7 +61,12 @@ def row(
         (Prefs(muted_until=NOON), row(), "send", ""),
         (Prefs(muted_sources=frozenset({"wire-en"})), row(), "skip", "source muted: wire-en"),
         (Prefs(muted_terms=frozenset({"дрон"})), row(terms=("дрон",)), "skip", "term muted: дрон"),
-        (Prefs(muted_terms=frozenset({"дрон"})), row(("RU-BEL",), ("дрон",)), "send", ""),
+        (
+            Prefs(muted_terms=frozenset({"дрон"})),
+            row(regions=("RU-BEL",), terms=("дрон",)),
+            "send",
+            "",
+        ),
         (Prefs(muted_terms=frozenset({"дрон"})), row(terms=("дрон", "ПВО")), "send", ""),
         (Prefs(quiet=("11:00", "13:00")), row(), "hold", "quiet hours"),
         (Prefs(quiet=("13:00", "11:00")), row(), "send", ""),

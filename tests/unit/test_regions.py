@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import native
 from bot.matching.gazetteer import Gazetteer
 from bot.matching.regions import Candidate
 
@@ -166,6 +167,7 @@ _WORDS = (
 ).split()
 
 
+@pytest.mark.skipif(native.in_use(), reason="patches a method: plain Python only")
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
