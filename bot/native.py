@@ -51,6 +51,11 @@ MODULES = (
     "bot/delivery/enqueue.py",
     "bot/delivery/fold.py",
     "bot/delivery/render.py",
+    "bot/pipeline.py",
+    "bot/postings.py",
+    "bot/store/items.py",
+    "bot/store/outbox.py",
+    "bot/store/stories.py",
 )
 
 
