@@ -2,7 +2,9 @@
 # Without TELEGRAM_BOT_TOKEN it starts the sandbox (web chat on port 8080).
 # Offline build: `pip wheel -w wheels -c constraints.txt .` on the host first (same Python
 # minor version as the base); the build then installs Lookout and its dependencies from
-# ./wheels without reaching an index. `.ci/container-check` builds and runs it this way.
+# ./wheels without reaching an index. `.ci/container-check` builds and runs it this way, with
+# Lookout's own wheel built compiled (LOOKOUT_COMPILE=1, setup.py: the hot path as mypyc C
+# extensions, since the base has no C compiler); a plain wheel runs the same code as Python.
 # The base needs python3 with venv and useradd: python:3.11-slim, or Debian bookworm with
 # python3-venv (Debian has `python3` but no `python`, so everything here says python3).
 ARG BASE_IMAGE=python:3.11-slim
@@ -27,13 +29,15 @@ COPY wheels ./wheels/
 
 # With a wheelhouse, Lookout's own wheel is in it too, so nothing is built and no index is
 # needed; without one, pip builds the package here and fetches the pinned dependencies.
+# The sources go once installed: from /app, `python3 -m bot` would import them, not the
+# installed package (whose wheel may carry the compiled modules).
 RUN python3 -m venv /opt/lookout \
     && if ls wheels/lookout-*.whl >/dev/null 2>&1; then \
          pip install --no-cache-dir --no-index --find-links wheels wheels/lookout-*.whl ; \
        else \
          pip install --no-cache-dir -c constraints.txt . ; \
        fi \
-    && rm -rf wheels build ./*.egg-info \
+    && rm -rf wheels build ./*.egg-info bot \
     && useradd --create-home --uid 10001 lookout \
     && mkdir -p /data \
     && chown 10001 /data

@@ -71,10 +71,18 @@ def fingerprint(root: Path = ROOT) -> str:
 
 
 def in_use(home: Path = HOME) -> bool:
-    """Whether the compiled modules in `home` are imported instead of the sources: built,
-    by this interpreter, from the sources as they are, and not turned off
-    (`LOOKOUT_NATIVE=0`)."""
-    return os.environ.get("LOOKOUT_NATIVE") != "0" and built(home)
+    """Whether compiled modules are imported instead of the sources: those in `home`, built
+    by this interpreter from the sources as they are and not turned off (`LOOKOUT_NATIVE=0`),
+    or those a compiled wheel installed beside the sources (`installed_compiled`)."""
+    return installed_compiled() or (os.environ.get("LOOKOUT_NATIVE") != "0" and built(home))
+
+
+@functools.cache
+def installed_compiled() -> bool:
+    """Whether this `bot` package was installed from a wheel built with LOOKOUT_COMPILE=1
+    (setup.py): its compiled modules sit beside their sources, and Python imports them first.
+    Such a package never changes, so nothing can make them stale."""
+    return any(Path(__file__).parent.glob(GROUP.rpartition(".")[2] + "__mypyc.*"))
 
 
 @functools.cache
