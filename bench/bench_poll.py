@@ -9,7 +9,8 @@ cycle is the second, as in steady state: due sources -> conditional GET -> parse
 for the 10% that changed -> source state. CPU is this process's only (the server runs in
 another), measured with time.process_time and getrusage. The figure that matters: the CPU
 seconds of one cycle as a share of one core when every source is polled every 5 minutes
-(target: under 20%). Prints figures only; nothing here asserts a time.
+(target: under 20% at 10,000 sources; the default 2,000 are held to a fifth of it). Prints
+figures only; nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from typing import Any
 from bench.figures import MARK, Figure, table
 
 INTERVAL = 300.0  # the 5-minute poll interval the target is stated for
+TARGET_SOURCES = 10_000  # the target: this many sources' cycle in at most TARGET_SHARE % of
+TARGET_SHARE = 20.0  # a core (the default run polls 2,000: see figures_for)
 CHANGING_EVERY = 10  # one source in ten has news on every poll; the rest answer 304
 NEWS = [
     "Дроны атаковали дома в Белгородской области",
@@ -208,22 +211,28 @@ def measure(count: int) -> tuple[Cycle, Cycle]:
 
 
 def figures_for(count: int) -> list[Figure]:
+    """The cycle's figures; the CPU target is the issue's 20% of a core for TARGET_SOURCES,
+    in proportion for fewer (a cycle's CPU grows with the sources: 6.4 s at 2,000, 31.6 s at
+    10,000), so that the default run, five times quicker, checks the same budget."""
     priming, steady = measure(count)
     share = 100 * steady.cpu / INTERVAL
+    budget = TARGET_SHARE * min(count, TARGET_SOURCES) / TARGET_SOURCES
     note = (
         f"{steady.outcomes} polled, {steady.not_modified} answered 304, "
         f"{steady.new_items} new items, {steady.errors} errors; "
         f"getrusage {steady.rusage_cpu:.2f} s; first cycle {priming.wall:.1f} s wall, "
-        f"{priming.cpu:.1f} s CPU"
+        f"{priming.cpu:.1f} s CPU; target: {TARGET_SHARE:g}% for {TARGET_SOURCES:,} sources"
+        + (f", so {budget:g}% for {count:,}" if count < TARGET_SOURCES else "")
+        + f" (--sources {TARGET_SOURCES} measures that size: 6 min)"
     )
     return [
         Figure(f"poll cycle ({count} sources) wall", steady.wall, "s", higher_is_better=False),
         Figure(f"poll cycle ({count} sources) CPU", steady.cpu, "s", higher_is_better=False),
         Figure(
-            "poll CPU at a 5-min interval",
+            f"poll CPU at a 5-min interval ({count} sources)",
             share,
             "% of a core",
-            target=20.0,
+            target=budget,
             higher_is_better=False,
             note=note,
         ),
