@@ -14,10 +14,8 @@ from setuptools import setup
 
 extensions = []
 if os.environ.get("LOOKOUT_COMPILE") == "1":
-    from mypyc.build import mypycify
+    from bot.native_build import extensions as compiled
 
-    from bot.native import GROUP, MODULES
-
-    extensions = mypycify(list(MODULES), opt_level="3", group_name=GROUP, target_dir="build/mypyc")
+    extensions = compiled("build/mypyc")
 
 setup(ext_modules=extensions)

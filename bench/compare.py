@@ -16,10 +16,12 @@ import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.figures import Figure, columns, from_json, number
 
 NOISE = 0.10
+Results = dict[str, Any]  # a results file: {"machine": ..., "figures": [...], ...}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +91,20 @@ def table(found: list[Change]) -> str:
     return columns(rows)
 
 
-def load(path: Path) -> list[Figure]:
-    """The figures of a results file `python -m bench` wrote."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return [from_json(item) for item in data["figures"]]
+def load(path: Path) -> Results:
+    """A results file `python -m bench` wrote."""
+    data: Results = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
-def compiled_note(old: Path, new: Path) -> str | None:
+def figures_of(results: Results) -> list[Figure]:
+    return [from_json(item) for item in results["figures"]]
+
+
+def compiled_note(old: Results, new: Results) -> str | None:
     """A warning when one run had the compiled modules (`bot.native`) and the other not
     (files written before the flag count as plain Python)."""
-    flags = [
-        bool(json.loads(path.read_text(encoding="utf-8")).get("machine", {}).get("compiled"))
-        for path in (old, new)
-    ]
+    flags = [bool(run.get("machine", {}).get("compiled")) for run in (old, new)]
     if flags[0] == flags[1]:
         return None
     said = ["compiled" if flag else "plain Python" for flag in flags]
@@ -113,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("old", type=Path, help="results JSON of the earlier run")
     parser.add_argument("new", type=Path, help="results JSON of the later run")
     args = parser.parse_args(argv)
-    print(table(changes(load(args.old), load(args.new))))
-    note = compiled_note(args.old, args.new)
+    old, new = load(args.old), load(args.new)
+    print(table(changes(figures_of(old), figures_of(new))))
+    note = compiled_note(old, new)
     if note:
         print(note)
     return 0

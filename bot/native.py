@@ -2,11 +2,11 @@
 
     python -m bot.native_build [--if-stale]    compile `MODULES` into build/native/
 
-The modules in `MODULES` (matching, feed parsing) are plain, fully typed Python. mypyc
-compiles them, as it compiles mypy and black, into C extensions that run the same code a
-third faster (bench_match: 44,000 -> 59,000 items/s). `build` needs mypy (the dev extras)
-and a C compiler: `bot.native_build`, which `python3 dev.py` runs before `run`, `test` and
-`bench`.
+The modules in `MODULES` (matching, feed parsing, story terms, alert bodies, the poll's
+write path) are plain, fully typed Python. mypyc compiles them, as it compiles mypy and
+black, into C extensions that run the same code faster (bench_match: 49,900 -> 58,100
+items/s; bench_ingest: 10,400 -> 11,600). The build needs mypy (the dev extras) and a C
+compiler: `bot.native_build`, which `python3 dev.py` runs before `run`, `test` and `bench`.
 
 The extensions go to `build/native/` beside the `bot` package, never among the sources, and
 are only used while they are the sources' own: the build writes a stamp, a digest of the
@@ -14,7 +14,8 @@ sources and of the interpreter, and `extend` (which `bot/__init__.py` and each c
 module's package call on their `__path__`) puts the folder first on the package's path only
 while the stamp matches. A module edited since, a different Python, a missing compiler or
 `LOOKOUT_NATIVE=0` all leave Lookout importing its sources, the reference behaviour: the
-compiled code is never stale, and never needed.
+compiled code is never stale, and never needed. (A wheel built with LOOKOUT_COMPILE=1,
+setup.py, installs its compiled modules beside the sources instead: `installed_compiled`.)
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]  # the folder that holds the `bot` package
-HOME = Path(os.environ.get("LOOKOUT_NATIVE_HOME") or ROOT / "build" / "native")
+HOME = ROOT / "build" / "native"
 STAMP = "stamp"
 GROUP = "bot._native"  # the shared library's module (mypyc's group): bot/_native__mypyc
 

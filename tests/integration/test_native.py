@@ -9,13 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot import native
+from bot import native, native_build
+from bot.native_build import compiler
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,8 +59,7 @@ def test_editing_any_module_changes_the_fingerprint(tmp_path: Path) -> None:
 
 
 def _can_compile() -> bool:
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    return shutil.which(compiler) is not None and importlib.util.find_spec("mypyc") is not None
+    return compiler() is not None and importlib.util.find_spec("mypyc") is not None
 
 
 def _probe(**env: str) -> dict[str, object]:
@@ -87,3 +86,12 @@ def test_the_compiled_modules_find_and_parse_what_the_plain_ones_do() -> None:
     assert compiled["parsed"] == plain["parsed"]
     assert compiled["matched"] == plain["matched"]
     assert any(compiled["matched"])  # the corpus has regions and watch terms to find
+
+
+def test_without_a_c_compiler_the_build_says_so_at_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    assert compiler() is None
+    assert native_build.main([]) == 1  # before mypyc's type checking, and nothing removed
+    assert "not compiled (no C compiler): plain Python" in capsys.readouterr().err
